@@ -1,0 +1,60 @@
+"""Celery tasks of the accounts app: thin, they load by id and call services or backends."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .exceptions import DeliveryError, TemporaryDeliveryError
+from .models import Channel, OneTimeCode
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(TemporaryDeliveryError, ConnectionError, TimeoutError),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=False,
+    max_retries=5,
+)
+def deliver_one_time_code(self, code_id: int, code: str, language: str = "ar") -> str:
+    """Send a code by its channel and record the delivery status (never the code itself)."""
+    from .services import code_message
+
+    otp = OneTimeCode.objects.select_related("user").filter(pk=code_id).first()
+    if otp is None:
+        return "missing"
+    with translation.override(language):
+        body = code_message(purpose=otp.purpose, code=code)
+        try:
+            if otp.channel == Channel.SMS:
+                from . import sms
+
+                sms.send_sms(otp.sent_to, body)
+            else:
+                subject = _("Your one-time code — Social Security e-services")
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [otp.sent_to])
+        except TemporaryDeliveryError as exc:
+            retries_left = self.max_retries - self.request.retries
+            if retries_left <= 0:
+                _mark(otp, OneTimeCode.Delivery.FAILED, str(exc))
+            raise
+        except (DeliveryError, OSError) as exc:
+            log.warning("code %s could not be delivered: %s", code_id, exc)
+            _mark(otp, OneTimeCode.Delivery.FAILED, str(exc))
+            if isinstance(exc, OSError):
+                raise TemporaryDeliveryError(str(exc)) from exc
+            return "failed"
+    _mark(otp, OneTimeCode.Delivery.SENT, "")
+    return "sent"
+
+
+def _mark(otp: OneTimeCode, status: str, error: str) -> None:
+    OneTimeCode.objects.filter(pk=otp.pk).update(delivery_status=status, delivery_error=error[:300])

@@ -1,0 +1,54 @@
+"""Types of the service catalogue."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(StrEnum):
+    ACCOUNT = "account"
+    INQUIRY = "inquiry"
+    REQUEST = "request"
+    PAYMENT = "payment"
+    DOCUMENT = "document"
+    CALCULATOR = "calculator"
+
+    @property
+    def label(self):
+        return {
+            "account": _("Account"),
+            "inquiry": _("Inquiry"),
+            "request": _("Request"),
+            "payment": _("Payment"),
+            "document": _("Document"),
+            "calculator": _("Calculator"),
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    name: object
+    audience: str
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    name: object
+    audience: str
+    kind: Kind
+    group: str
+    url_name: str | None = None
+
+    @property
+    def implemented(self) -> bool:
+        return self.url_name is not None
+
+    @property
+    def url(self) -> str | None:
+        return reverse(self.url_name) if self.url_name else None

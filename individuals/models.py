@@ -1,0 +1,146 @@
+"""An insured person's profile and insurance record."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+
+class EducationLevel(models.TextChoices):
+    NONE = "none", _("Cannot read or write")
+    PRIMARY = "primary", _("Primary")
+    PREPARATORY = "preparatory", _("Preparatory")
+    SECONDARY = "secondary", _("Secondary")
+    DIPLOMA = "diploma", _("Diploma")
+    BACHELOR = "bachelor", _("Bachelor's degree")
+    HIGHER_DIPLOMA = "higher_diploma", _("Higher diploma")
+    MASTER = "master", _("Master's degree")
+    DOCTORATE = "doctorate", _("Doctorate")
+
+
+class Kinship(models.TextChoices):
+    FATHER = "father", _("Father")
+    MOTHER = "mother", _("Mother")
+    BROTHER = "brother", _("Brother")
+    SISTER = "sister", _("Sister")
+    HUSBAND = "husband", _("Husband")
+    WIFE = "wife", _("Wife")
+    SON = "son", _("Son")
+    DAUGHTER = "daughter", _("Daughter")
+    GRANDFATHER = "grandfather", _("Grandfather")
+    GRANDMOTHER = "grandmother", _("Grandmother")
+    UNCLE = "uncle", _("Paternal or maternal uncle")
+    AUNT = "aunt", _("Paternal or maternal aunt")
+
+
+class Individual(models.Model):
+    """What the registration forms collect, beside the account that signs in."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="individual"
+    )
+    is_jordanian = models.BooleanField(_("Jordanian"))
+    name_ar = models.CharField(_("name in Arabic"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))])
+    # Jordanians
+    national_number = models.CharField(_("national number"), max_length=10, blank=True)
+    id_card_number = models.CharField(_("civil ID card number"), max_length=12, blank=True)
+    relative_national_number = models.CharField(
+        _("national number of a relative"), max_length=10, blank=True
+    )
+    relative_kinship = models.CharField(
+        _("kinship"), max_length=16, choices=Kinship.choices, blank=True
+    )
+    # Non-Jordanians
+    personal_number = models.CharField(_("personal number"), max_length=10, blank=True)
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    nationality = CountryField(_("nationality"), default="JO")
+    phone_abroad = PhoneNumberField(_("phone number outside Jordan"), blank=True)
+    # Both
+    insurance_number = models.CharField(_("insurance number"), max_length=12, blank=True)
+    residence_country = CountryField(_("country of residence"))
+    education_level = models.CharField(
+        _("education level"), max_length=16, choices=EducationLevel.choices
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("individual")
+        verbose_name_plural = _("individuals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["national_number"],
+                condition=~models.Q(national_number=""),
+                name="individual_national_number_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["personal_number"],
+                condition=~models.Q(personal_number=""),
+                name="individual_personal_number_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name_ar} ({self.national_number or self.personal_number})"
+
+    @property
+    def identifier(self) -> str:
+        return self.national_number or self.personal_number
+
+
+class InsurancePeriod(models.Model):
+    """One period of coverage: who covered the person, from when to when, at what wage."""
+
+    class Coverage(models.TextChoices):
+        MANDATORY = "mandatory", _("Mandatory (through an establishment)")
+        OPTIONAL = "optional", _("Optional subscription")
+        SELF_EMPLOYED = "self_employed", _("Self-employment")
+
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="periods")
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="insurance_periods",
+    )
+    coverage = models.CharField(_("coverage"), max_length=16, choices=Coverage.choices)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    monthly_wage = models.DecimalField(
+        _("monthly insured wage (JD)"), max_digits=12, decimal_places=3
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("insurance period")
+        verbose_name_plural = _("insurance periods")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="period_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(monthly_wage__gte=0), name="period_wage_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.individual} {self.start_date}–{self.end_date or '…'}"
+
+    def months(self, today=None) -> int:
+        """Whole contribution months in the period (a started month counts, as the SSC counts)."""
+        from django.utils import timezone
+
+        end = self.end_date or today or timezone.localdate()
+        return max(
+            0, (end.year - self.start_date.year) * 12 + end.month - self.start_date.month + 1
+        )
