@@ -91,8 +91,13 @@ def otp_issue(*, user: User, purpose: str, channel: str | None = None) -> OneTim
 
 
 def otp_verify(*, user: User, purpose: str, code: str) -> OneTimeCode:
-    """Check ``code``; a wrong one counts against the code's tries, which are few."""
+    """Check ``code``; a wrong one counts against the code's tries, which are few.
+
+    The count of a wrong try is committed before the error is raised (raising inside the atomic
+    block would roll the count back and give unlimited tries).
+    """
     code = (code or "").strip()
+    error: Exception | None = None
     with transaction.atomic():
         otp = (
             OneTimeCode.objects.select_for_update()
@@ -101,19 +106,26 @@ def otp_verify(*, user: User, purpose: str, code: str) -> OneTimeCode:
             .first()
         )
         if otp is None:
-            raise OtpExpired(_("There is no valid code for this account. Ask for a new code."))
-        if otp.attempts >= settings.OTP_MAX_ATTEMPTS:
-            raise OtpTooManyAttempts()
-        if timezone.now() >= otp.expires_at:
-            raise OtpExpired()
-        if not _code_matches(code, otp.code_hash):
+            error = OtpExpired(_("There is no valid code for this account. Ask for a new code."))
+        elif otp.attempts >= settings.OTP_MAX_ATTEMPTS:
+            error = OtpTooManyAttempts()
+        elif timezone.now() >= otp.expires_at:
+            error = OtpExpired()
+        elif not _code_matches(code, otp.code_hash):
             OneTimeCode.objects.filter(pk=otp.pk).update(attempts=F("attempts") + 1)
             left = settings.OTP_MAX_ATTEMPTS - otp.attempts - 1
-            if left <= 0:
-                raise OtpTooManyAttempts()
-            raise OtpInvalid(_("The code is not correct. You have %(n)s tries left.") % {"n": left})
-        otp.used_at = timezone.now()
-        otp.save(update_fields=["used_at"])
+            error = (
+                OtpTooManyAttempts()
+                if left <= 0
+                else OtpInvalid(
+                    _("The code is not correct. You have %(n)s tries left.") % {"n": left}
+                )
+            )
+        else:
+            otp.used_at = timezone.now()
+            otp.save(update_fields=["used_at"])
+    if error is not None:
+        raise error
     return otp
 
 

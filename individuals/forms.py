@@ -164,7 +164,9 @@ class NonJordanianRegistrationForm(RegistrationCommon):
     )
     insurance_number = DigitsField(label=_("Insurance (social security) number"), max_digits=12)
     nationality = LazyTypedChoiceField(label=_("Nationality"), choices=BLANK + list(countries))
-    phone_abroad = PhoneField(label=_("Country code and phone number outside Jordan"), region=None)
+    phone_abroad = PhoneField(
+        label=_("Country code and phone number outside Jordan"), region=None, required=False
+    )
 
     field_order = [
         "personal_number",

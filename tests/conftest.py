@@ -34,21 +34,33 @@ def password() -> str:
 @pytest.fixture
 def citizen() -> CivilRecord:
     """A Jordanian in the civil registry who has not registered yet."""
-    return CivilRecordFactory(number="9902034567", id_card_number="XYZ54321",
-                              name_ar="سارة خالد المصري", sex="F", birth_date=dt.date(1990, 9, 3))
+    return CivilRecordFactory(
+        number="9902034567",
+        id_card_number="XYZ54321",
+        name_ar="سارة خالد المصري",
+        sex="F",
+        birth_date=dt.date(1990, 9, 3),
+    )
 
 
 @pytest.fixture
 def relative() -> CivilRecord:
-    return CivilRecordFactory(number="9751045678", id_card_number="KLM67890",
-                              name_ar="خالد يوسف المصري")
+    return CivilRecordFactory(
+        number="9751045678", id_card_number="KLM67890", name_ar="خالد يوسف المصري"
+    )
 
 
 @pytest.fixture
 def foreigner() -> CivilRecord:
-    return CivilRecordFactory(foreign=True, number="1000345678", passport_number="N7654321",
-                              nationality="SY", insurance_number="4567890",
-                              birth_date=dt.date(1992, 7, 20), name_ar="رنا عمر الخطيب")
+    return CivilRecordFactory(
+        foreign=True,
+        number="1000345678",
+        passport_number="N7654321",
+        nationality="SY",
+        insurance_number="4567890",
+        birth_date=dt.date(1992, 7, 20),
+        name_ar="رنا عمر الخطيب",
+    )
 
 
 def _common(email: str, channel: str) -> dict:

@@ -90,7 +90,8 @@ class LiaisonOfficerFactory(factory.django.DjangoModelFactory):
 
     establishment = factory.SubFactory(EstablishmentFactory)
     user = factory.SubFactory(
-        UserFactory, id_type=IdType.ESTABLISHMENT,
+        UserFactory,
+        id_type=IdType.ESTABLISHMENT,
         id_number=factory.SelfAttribute("..establishment.insurance_number"),
     )
     name = "ضابط ارتباط"
