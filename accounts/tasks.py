@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -31,6 +32,7 @@ def deliver_one_time_code(self, code_id: int, code: str, language: str = "ar") -
     otp = OneTimeCode.objects.select_related("user").filter(pk=code_id).first()
     if otp is None:
         return "missing"
+    last_try = self.request.retries >= self.max_retries
     with translation.override(language):
         body = code_message(purpose=otp.purpose, code=code)
         try:
@@ -41,19 +43,37 @@ def deliver_one_time_code(self, code_id: int, code: str, language: str = "ar") -
             else:
                 subject = _("Your one-time code — Social Security e-services")
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [otp.sent_to])
-        except TemporaryDeliveryError as exc:
-            retries_left = self.max_retries - self.request.retries
-            if retries_left <= 0:
+        except Exception as exc:
+            temporary = _is_temporary(exc)
+            if temporary is None:
+                raise  # a programming error: let it show
+            log.warning(
+                "code %s not delivered (%s): %s",
+                code_id,
+                "temporary" if temporary else "permanent",
+                exc,
+            )
+            if not temporary or last_try:
                 _mark(otp, OneTimeCode.Delivery.FAILED, str(exc))
-            raise
-        except (DeliveryError, OSError) as exc:
-            log.warning("code %s could not be delivered: %s", code_id, exc)
-            _mark(otp, OneTimeCode.Delivery.FAILED, str(exc))
-            if isinstance(exc, OSError):
-                raise TemporaryDeliveryError(str(exc)) from exc
-            return "failed"
+                return "failed"
+            raise TemporaryDeliveryError(str(exc)) from exc
     _mark(otp, OneTimeCode.Delivery.SENT, "")
     return "sent"
+
+
+def _is_temporary(exc: Exception) -> bool | None:
+    """True for a failure worth retrying, False for a permanent one, None for a bug."""
+    if isinstance(exc, TemporaryDeliveryError):
+        return True
+    if isinstance(exc, DeliveryError):
+        return False
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return any(400 <= code < 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 400 <= exc.smtp_code < 500
+    if isinstance(exc, OSError | smtplib.SMTPException):
+        return True  # connection refused, timeout, server went away
+    return None
 
 
 def _mark(otp: OneTimeCode, status: str, error: str) -> None:
