@@ -77,6 +77,8 @@ class PortalCaptchaField(CaptchaField):
             {"invalid": _("The code from the box is not correct. Try the new one.")},
         )
         super().__init__(**kwargs)
+        # crispy renders this two-part field in a fieldset; a legend does not name the text box.
+        self.widget.widgets[1].attrs.setdefault("aria-label", self.label)
 
 
 class OneTimeCodeField(forms.CharField):

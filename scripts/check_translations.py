@@ -26,9 +26,20 @@ def extract() -> polib.POFile:
         shutil.copy2(PO, backup)
         try:
             subprocess.run(  # noqa: S603
-                [sys.executable, "manage.py", "makemessages", "-l", "ar", "--no-obsolete",
-                 "--ignore=.venv", "--ignore=var", "--ignore=test-artifacts"],
-                cwd=ROOT, check=True, capture_output=True,
+                [
+                    sys.executable,
+                    "manage.py",
+                    "makemessages",
+                    "-l",
+                    "ar",
+                    "--no-obsolete",
+                    "--ignore=.venv",
+                    "--ignore=var",
+                    "--ignore=test-artifacts",
+                ],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
             )
             return polib.pofile(str(PO))
         finally:
@@ -55,8 +66,10 @@ def main() -> int:
                 break
     for p in problems:
         print(p)
-    print(f"Arabic catalogue: {len(committed.translated_entries())}/{len(committed)} translated, "
-          f"{len(problems)} problems")
+    print(
+        f"Arabic catalogue: {len(committed.translated_entries())}/{len(committed)} translated, "
+        f"{len(problems)} problems"
+    )
     return 1 if problems else 0
 
 

@@ -1,0 +1,147 @@
+"""axe-core on the sign-in, registration, activation and password reset pages (Arabic, RTL).
+
+No violation of impact "serious" or "critical" is allowed. The full axe result of each page is kept
+in test-artifacts/axe-<name>.json.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from accounts.models import IdType
+
+from ..factories import PASSWORD, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+BLOCKING = {"serious", "critical"}
+
+
+def _sign_in_page(page, url):
+    page.goto(f"{url}/accounts/sign-in/")
+    expect(page.locator("form.portal-form input[name=username]")).to_be_visible()
+
+
+def _choose_page(page, url):
+    page.goto(f"{url}/individuals/register/")
+    expect(page.locator("a[href$='/individuals/register/jordanian/']")).to_be_visible()
+
+
+def _jordanian_form(page, url):
+    page.goto(f"{url}/individuals/register/jordanian/")
+    expect(page.locator("form.portal-form input[name=national_number]")).to_be_visible()
+
+
+def _non_jordanian_form(page, url):
+    page.goto(f"{url}/individuals/register/non-jordanian/")
+    expect(page.locator("form.portal-form input[name=personal_number]")).to_be_visible()
+
+
+def _jordanian_form_with_errors(page, url):
+    _jordanian_form(page, url)
+    page.locator("form.portal-form [type=submit]").click()  # empty: every field in error
+    page.wait_for_load_state()
+    expect(page.locator("main [role=alert]#error-summary")).to_be_visible()
+    assert page.locator("main [role=alert]#error-summary li").count() >= 10
+
+
+def _activation_page(page, url):
+    user = UserFactory(id_type=IdType.NATIONAL, activated_at=None)
+    page.goto(f"{url}/accounts/sign-in/")
+    form = page.locator("form.portal-form")
+    form.locator("input[name=id_type][value=national]").check()
+    form.locator("input[name=username]").fill(user.id_number)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("[type=submit]").click()
+    page.wait_for_url(re.compile(r"/accounts/activate/$"))
+    expect(page.locator("form.portal-form input[name=code]")).to_be_visible()
+
+
+def _password_reset_page(page, url):
+    page.goto(f"{url}/accounts/password-reset/")
+    expect(page.locator("form.portal-form input[name=id_number]")).to_be_visible()
+
+
+PAGES = {
+    "sign-in": _sign_in_page,
+    "register-choose": _choose_page,
+    "register-jordanian": _jordanian_form,
+    "register-non-jordanian": _non_jordanian_form,
+    "register-jordanian-errors": _jordanian_form_with_errors,
+    "activate": _activation_page,
+    "password-reset": _password_reset_page,
+}
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} [{v['impact']}]: {v['help']} ({v.get('helpUrl', '')})")
+        for node in v.get("nodes", []):
+            lines.append(f"    target: {node.get('target')}  html: {node.get('html', '')[:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " | ")
+            if summary:
+                lines.append(f"      {summary[:400]}")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_serious_or_critical_axe_violations(page, live_server, artifacts, name):
+    PAGES[name](page, live_server.url)
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+
+    results = Axe().run(page)
+    response = results.response
+    (artifacts / f"axe-{name}.json").write_text(
+        json.dumps(response, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+
+    # axe really ran on this page.
+    assert response.get("url", "").startswith(live_server.url)
+    assert response.get("passes"), "axe reported no passing rule: it did not inspect the page"
+
+    violations = response["violations"]
+    if violations:
+        print(f"\naxe violations on {name} ({page.url}):\n{describe(violations)}")
+    blocking = [v for v in violations if v.get("impact") in BLOCKING]
+    assert not blocking, (
+        f"{len(blocking)} serious/critical axe violation(s) on {name} ({page.url}):\n"
+        f"{describe(blocking)}"
+    )
+
+
+def test_error_summary_links_lead_to_their_fields(page, live_server):
+    """Each link in the error summary moves focus to the field in error (WCAG 2.4.3/3.3.1)."""
+    _jordanian_form_with_errors(page, live_server.url)
+    links = page.locator("main #error-summary li a")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert len(hrefs) >= 10
+    broken = [
+        (href, links.nth(i).inner_text())
+        for i, href in enumerate(hrefs)
+        if not href
+        or not href.startswith("#")
+        or len(href) < 2
+        or page.locator(f"[id='{href[1:]}']").count() != 1
+    ]
+    assert not broken, f"error-summary links that lead to no field: {broken}"
+    # Following a link puts the focus on that field.
+    page.locator("main #error-summary a[href='#id_national_number']").click()
+    expect(page.locator("#id_national_number")).to_be_focused()
+
+
+def test_captcha_picture_has_an_arabic_text_alternative(page, live_server):
+    """templates/captcha/widgets/captcha.html gives the picture an Arabic alt and a size."""
+    _jordanian_form(page, live_server.url)
+    picture = page.locator("form.portal-form img.captcha")
+    expect(picture).to_have_count(1)
+    alt = picture.get_attribute("alt") or ""
+    assert re.search(r"[\u0600-\u06FF]", alt), (
+        f"the captcha picture's alt text should be Arabic and say what to do, but is {alt!r}"
+    )
