@@ -10,7 +10,9 @@ from .models import Channel, IdType, login_key
 SIGN_IN_TYPES = [c for c in IdType.choices if c[0] != IdType.STAFF]
 
 
-class SignInForm(forms.Form):
+class IdentifierForm(forms.Form):
+    """The identifier type and number, as the sign-in box of the source asks for them."""
+
     id_type = forms.ChoiceField(
         label=_("Sign in with"),
         choices=SIGN_IN_TYPES,
@@ -26,6 +28,12 @@ class SignInForm(forms.Form):
         ),
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "username"}),
     )
+
+    def clean_username(self):
+        return normalise_digits(self.cleaned_data["username"])
+
+
+class SignInForm(IdentifierForm):
     password = forms.CharField(
         label=_("Password"),
         strip=False,
@@ -42,9 +50,6 @@ class SignInForm(forms.Form):
         self.user_cache = None
         self.not_activated_user = None
         super().__init__(*args, **kwargs)
-
-    def clean_username(self):
-        return normalise_digits(self.cleaned_data["username"])
 
     def clean(self):
         data = super().clean()
@@ -75,18 +80,7 @@ class ActivationForm(forms.Form):
     code = OneTimeCodeField(label=_("Activation code"))
 
 
-class PasswordResetStartForm(forms.Form):
-    id_type = forms.ChoiceField(
-        label=_("Sign in with"),
-        choices=SIGN_IN_TYPES,
-        initial=IdType.NATIONAL,
-        widget=forms.RadioSelect,
-    )
-    id_number = forms.CharField(
-        label=_("Sign-in identifier"),
-        max_length=32,
-        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "username"}),
-    )
+class PasswordResetStartForm(IdentifierForm):
     channel = forms.ChoiceField(
         label=_("Send the code by"),
         choices=Channel.choices,
@@ -94,9 +88,6 @@ class PasswordResetStartForm(forms.Form):
         widget=forms.RadioSelect,
     )
     captcha = PortalCaptchaField()
-
-    def clean_id_number(self):
-        return normalise_digits(self.cleaned_data["id_number"])
 
 
 class PasswordResetCompleteForm(forms.Form):

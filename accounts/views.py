@@ -130,7 +130,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
         d = form.cleaned_data
         try:
             user = password_reset_start(
-                id_type=d["id_type"], id_number=d["id_number"], channel=d["channel"]
+                id_type=d["id_type"], id_number=d["username"], channel=d["channel"]
             )
         except ServiceError as exc:
             add_service_error(form, exc)

@@ -17,7 +17,7 @@ def start(client, number, channel="sms", id_type="national"):
         "/accounts/password-reset/",
         {
             "id_type": id_type,
-            "id_number": number,
+            "username": number,
             "channel": channel,
             "captcha_0": "x",
             "captcha_1": "PASSED",
@@ -82,7 +82,7 @@ def test_wrong_captcha(client):
         "/accounts/password-reset/",
         {
             "id_type": "national",
-            "id_number": ind.national_number,
+            "username": ind.national_number,
             "channel": "sms",
             "captcha_0": "x",
             "captcha_1": "nope",

@@ -64,7 +64,7 @@ def _activation_page(page, url):
 
 def _password_reset_page(page, url):
     page.goto(f"{url}/accounts/password-reset/")
-    expect(page.locator("form.portal-form input[name=id_number]")).to_be_visible()
+    expect(page.locator("form.portal-form input[name=username]")).to_be_visible()
 
 
 PAGES = {
