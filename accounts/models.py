@@ -101,6 +101,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return f"{self.get_id_type_display()} {self.id_number}"
 
+    def get_full_name(self) -> str:
+        return self.full_name or self.id_number
+
+    def get_short_name(self) -> str:
+        return self.get_full_name()
+
     @property
     def is_activated(self) -> bool:
         return self.activated_at is not None
