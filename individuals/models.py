@@ -144,3 +144,35 @@ class InsurancePeriod(models.Model):
         return max(
             0, (end.year - self.start_date.year) * 12 + end.month - self.start_date.month + 1
         )
+
+
+class WageRecord(models.Model):
+    """One contribution month: the wage insured that month, and by whom."""
+
+    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="wages")
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wage_records",
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    wage = models.DecimalField(_("insured wage (JD)"), max_digits=12, decimal_places=3)
+    coverage = models.CharField(
+        _("coverage"), max_length=16, choices=InsurancePeriod.Coverage.choices
+    )
+    unemployment = models.BooleanField(_("unemployment branch"), default=True)
+
+    class Meta:
+        verbose_name = _("contribution month")
+        verbose_name_plural = _("contribution months")
+        ordering = ["month"]
+        constraints = [
+            models.UniqueConstraint(fields=["individual", "month"], name="wage_one_per_month"),
+            models.CheckConstraint(condition=models.Q(month__day=1), name="wage_month_first_day"),
+            models.CheckConstraint(condition=models.Q(wage__gte=0), name="wage_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.individual} {self.month:%Y-%m} {self.wage}"
