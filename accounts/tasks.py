@@ -44,7 +44,7 @@ def deliver_one_time_code(self, code_id: int, code: str, language: str = "ar") -
                 subject = _("Your one-time code — Social Security e-services")
                 send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [otp.sent_to])
         except Exception as exc:
-            temporary = _is_temporary(exc)
+            temporary = is_temporary_failure(exc)
             if temporary is None:
                 raise  # a programming error: let it show
             log.warning(
@@ -61,7 +61,7 @@ def deliver_one_time_code(self, code_id: int, code: str, language: str = "ar") -
     return "sent"
 
 
-def _is_temporary(exc: Exception) -> bool | None:
+def is_temporary_failure(exc: Exception) -> bool | None:
     """True for a failure worth retrying, False for a permanent one, None for a bug."""
     if isinstance(exc, TemporaryDeliveryError):
         return True

@@ -47,8 +47,14 @@ class Service:
 
     @property
     def implemented(self) -> bool:
-        return self.url_name is not None
+        from .declarations import REQUEST_SERVICES
+
+        return self.url_name is not None or self.code in REQUEST_SERVICES
 
     @property
     def url(self) -> str | None:
+        from .declarations import REQUEST_SERVICES
+
+        if self.code in REQUEST_SERVICES:
+            return reverse("eservices:request_start", args=[self.code])
         return reverse(self.url_name) if self.url_name else None

@@ -57,6 +57,11 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(FILS, rounding=ROUND_HALF_UP)
 
 
+def plain(value: Decimal) -> str:
+    """A rule value as people write it: 70, 0.75, 1500 (no exponent, no trailing zeros)."""
+    return format(value.normalize(), "f")
+
+
 @dataclass
 class Working:
     """The lines of a calculation and the rule rows it used, ready for a page, a PDF or JSON."""

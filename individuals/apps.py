@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class IndividualsConfig(AppConfig):
     name = "individuals"
     verbose_name = _("Individuals")
+
+    def ready(self) -> None:
+        # Request services of individuals declare themselves on the e-service engine.
+        from .benefits import maternity_service  # noqa: F401

@@ -1,0 +1,62 @@
+"""Request services are declarations: a form, who may use it, the documents it needs, how long a
+decision takes, its amount, and what approval does. The engine does the rest (draft, check your
+answers, submission, review, notifications, receipts) for every one of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.http import Http404
+
+
+@dataclass(frozen=True)
+class DocumentSpec:
+    key: str
+    label: Any
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class RequestService:
+    code: str
+    form_class: type[forms.Form]
+    who: Any  # who may use it, shown before starting
+    decision_days: int  # how long a decision takes, and the staff deadline
+    reference_prefix: str
+    documents: tuple[DocumentSpec, ...] = ()
+    audience: str = "individual"
+    # (user, today) -> reasons the user may not apply; empty when eligible.
+    eligibility: Callable[[Any, dt.date], list[str]] = field(default=lambda user, today: [])
+    # (user, cleaned answers) -> a figure with .payable, .amount, .reasons, .working, or None.
+    compute: Callable[[Any, dict], Any] | None = None
+    # What approval does (create payments, change the record...). Runs in the decision's transaction.
+    on_approve: Callable[[Any], None] | None = None
+
+    @property
+    def catalogue(self):
+        from .selectors import service
+
+        return service(self.code)
+
+    @property
+    def name(self):
+        return self.catalogue.name
+
+
+REQUEST_SERVICES: dict[str, RequestService] = {}
+
+
+def register(spec: RequestService) -> RequestService:
+    REQUEST_SERVICES[spec.code] = spec
+    return spec
+
+
+def get_request_service(code: str) -> RequestService:
+    try:
+        return REQUEST_SERVICES[code]
+    except KeyError:
+        raise Http404(code) from None
