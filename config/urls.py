@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("individuals/", include("individuals.urls")),
     path("establishments/", include("establishments.urls")),
+    path("api/", include("eservices.api_urls")),
     path("", include("eservices.urls")),
     path("captcha/", include("captcha.urls")),
     path("admin/", admin.site.urls),

@@ -48,6 +48,8 @@ THIRD_PARTY_APPS = [
     "axes",
     "simple_history",
     "formtools",
+    "rest_framework",
+    "drf_spectacular",
 ]
 LOCAL_APPS = [
     "accounts",
@@ -196,6 +198,30 @@ PHONENUMBER_DEFAULT_REGION = "JO"
 PHONENUMBER_DB_FORMAT = "E164"
 COUNTRIES_FIRST = ["JO"]
 COUNTRIES_FIRST_REPEAT = False
+
+# --- JSON API (Django REST framework, OpenAPI by drf-spectacular) ----------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: the browsable API would need its own static assets.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Public endpoints say AllowAny themselves; anything else must opt out of this default.
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # eservices.api.CalculatorThrottle: anonymous callers, per address.
+    "DEFAULT_THROTTLE_RATES": {"calculator": "60/minute"},
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Social Security e-services API",
+    "VERSION": "1",
+    "DESCRIPTION": (
+        "Public JSON API of the Social Security e-services portal: the e-service catalogue and "
+        "the benefit calculators (no side effects). Texts follow Accept-Language (ar by default, "
+        "or en). Amounts are JD as decimal strings with 3 decimals."
+    ),
+    "SERVE_INCLUDE_SCHEMA": False,
+}
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "static/"
