@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -85,6 +86,8 @@ def _days_left(req: ServiceRequest) -> int | None:
 
 
 class RejectForm(forms.Form):
+    use_required_attribute = False  # approving needs no reason: the server checks rejections
+
     reason = forms.CharField(
         label=gettext_lazy("Reasons for the rejection"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -209,7 +212,7 @@ class ServiceRequestAdmin(LoggedAccessAdminMixin, admin.ModelAdmin):
     def attachments_list(self, obj):
         return (
             format_html_join(
-                format_html("<br>"),
+                mark_safe("<br>"),  # noqa: S308
                 '<a href="{}">{}</a>',
                 (
                     (reverse("eservices:attachment_download", args=[obj.pk, a.pk]), a.original_name)
@@ -250,11 +253,15 @@ class ServiceRequestAdmin(LoggedAccessAdminMixin, admin.ModelAdmin):
                     request_approve(
                         req=req, staff=request.user, note=request.POST.get("reason", "")
                     )
-                    self.message_user(request, _("%(ref)s approved.") % {"ref": req.reference})
+                    self.message_user(
+                        request, _("%(ref)s approved.") % {"ref": req.reference}, messages.SUCCESS
+                    )
                     return redirect("admin:eservices_servicerequest_changelist")
                 if form.is_valid():
                     request_reject(req=req, staff=request.user, reason=form.cleaned_data["reason"])
-                    self.message_user(request, _("%(ref)s rejected.") % {"ref": req.reference})
+                    self.message_user(
+                        request, _("%(ref)s rejected.") % {"ref": req.reference}, messages.SUCCESS
+                    )
                     return redirect("admin:eservices_servicerequest_changelist")
             except ServiceError as exc:
                 self.message_user(request, exc.message, messages.ERROR)

@@ -85,7 +85,7 @@ class Working:
         return {
             "lines": self.lines,
             "rules": [
-                {**asdict(r), "value": str(r.value), "effective_from": r.effective_from.isoformat()}
+                {**asdict(r), "value": plain(r.value), "effective_from": r.effective_from.isoformat()}
                 for r in self.rules.values()
             ],
             "provisional": self.provisional,

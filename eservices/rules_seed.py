@@ -523,3 +523,25 @@ ROWS: list[tuple[str, str, str, str, bool, str, str]] = [
         "Highest instalment as a share of the net pension",
     ),
 ]
+
+
+def seed_rules(rule_model) -> int:
+    """Create the rows that do not exist yet (used by the data migration and by the tests)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    made = 0
+    for key, value, start, source, default, ar, en in ROWS:
+        _obj, created = rule_model.objects.get_or_create(
+            key=key,
+            effective_from=dt.date.fromisoformat(start),
+            defaults={
+                "value": Decimal(value),
+                "source": source,
+                "is_default": default,
+                "description_ar": ar,
+                "description_en": en,
+            },
+        )
+        made += created
+    return made

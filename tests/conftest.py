@@ -26,6 +26,24 @@ def _clean_outboxes(settings, tmp_path):
     sms.outbox.clear()
 
 
+@pytest.fixture(autouse=True)
+def _rule_table(request):
+    """The rule rows come from a data migration; a transactional test empties the tables when it
+    ends, so put them back for any test that uses the database."""
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if not uses_db:
+        return
+    request.getfixturevalue("db")
+    from eservices.models import Rule
+    from eservices.rules_seed import seed_rules
+
+    if not Rule.objects.exists():
+        seed_rules(Rule)
+
+
 @pytest.fixture
 def password() -> str:
     return PASSWORD

@@ -193,6 +193,7 @@ LANGUAGES = [("ar", _("Arabic")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Amman"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 PHONENUMBER_DEFAULT_REGION = "JO"
 PHONENUMBER_DB_FORMAT = "E164"
