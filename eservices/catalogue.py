@@ -91,8 +91,16 @@ SERVICES = (
         "individual",
         Kind.INQUIRY,
         "my_data",
+        url_name="individuals:statement",
     ),
-    Service("ind.dashboard", _("My information dashboard"), "individual", Kind.INQUIRY, "my_data"),
+    Service(
+        "ind.dashboard",
+        _("My information dashboard"),
+        "individual",
+        Kind.INQUIRY,
+        "my_data",
+        url_name="individuals:dashboard",
+    ),
     Service(
         "ret.loan-reschedule",
         _("Reschedule a retiree loan"),

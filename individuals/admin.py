@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Individual, InsurancePeriod
+from .models import Individual, InsurancePeriod, WageRecord
 
 
 class InsurancePeriodInline(admin.TabularInline):
@@ -25,3 +25,24 @@ class IndividualAdmin(SimpleHistoryAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
     inlines = [InsurancePeriodInline]
+
+
+@admin.register(WageRecord)
+class WageRecordAdmin(admin.ModelAdmin):
+    """Contribution months: one row per person and month (a 40-year career is 480 rows, so
+    they have their own list rather than an inline on the person)."""
+
+    list_display = ("individual", "month", "wage", "establishment", "coverage", "unemployment")
+    list_filter = ("coverage", "unemployment")
+    list_select_related = ("individual", "establishment")
+    search_fields = (
+        "individual__national_number",
+        "individual__personal_number",
+        "individual__insurance_number",
+        "individual__name_ar",
+        "establishment__insurance_number",
+    )
+    date_hierarchy = "month"
+    raw_id_fields = ("individual",)
+    autocomplete_fields = ("establishment",)
+    ordering = ("individual", "-month")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import CivilRecord, IdType, User
 from establishments.models import Establishment, LiaisonOfficer
-from individuals.models import Individual, InsurancePeriod
+from individuals.models import Individual, InsurancePeriod, WageRecord
 
 PASSWORD = "Strong#Pass2026"
 
@@ -109,3 +109,17 @@ class InsurancePeriodFactory(factory.django.DjangoModelFactory):
     coverage = InsurancePeriod.Coverage.MANDATORY
     start_date = dt.date(2015, 1, 1)
     monthly_wage = Decimal("500.000")
+
+
+class WageRecordFactory(factory.django.DjangoModelFactory):
+    """One contribution month; months follow each other from January 2015."""
+
+    class Meta:
+        model = WageRecord
+
+    individual = factory.SubFactory(IndividualFactory)
+    establishment = factory.SubFactory(EstablishmentFactory)
+    month = factory.Sequence(lambda n: dt.date(2015 + n // 12, n % 12 + 1, 1))
+    wage = Decimal("500.000")
+    coverage = InsurancePeriod.Coverage.MANDATORY
+    unemployment = True

@@ -100,8 +100,13 @@ def test_catalogue_lists_every_service_and_marks_only_built_ones_as_links(client
     assert "غير متاحة بعد" in html
     assert len({s.code for s in SERVICES}) == len(SERVICES) == 98
     built = {s.code for s in SERVICES if s.implemented}
-    assert {"acc.register-jordanian", "acc.register-non-jordanian", "acc.login",
-            "acc.password-reset", "mat.allowance"} <= built
+    assert {
+        "acc.register-jordanian",
+        "acc.register-non-jordanian",
+        "acc.login",
+        "acc.password-reset",
+        "mat.allowance",
+    } <= built
     for s in SERVICES:
         if s.implemented and s.audience == "public":
             assert client.get(s.url).status_code == 200
