@@ -85,7 +85,11 @@ class Working:
         return {
             "lines": self.lines,
             "rules": [
-                {**asdict(r), "value": plain(r.value), "effective_from": r.effective_from.isoformat()}
+                {
+                    **asdict(r),
+                    "value": plain(r.value),
+                    "effective_from": r.effective_from.isoformat(),
+                }
                 for r in self.rules.values()
             ],
             "provisional": self.provisional,
