@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from eservices.access import LoggedAccessAdminMixin
+
 from .models import Individual, InsurancePeriod, WageRecord
 
 
@@ -11,7 +13,12 @@ class InsurancePeriodInline(admin.TabularInline):
 
 
 @admin.register(Individual)
-class IndividualAdmin(SimpleHistoryAdmin):
+class IndividualAdmin(LoggedAccessAdminMixin, SimpleHistoryAdmin):
+    access_service = "individual"
+
+    def access_subject(self, obj):
+        return obj.user
+
     list_display = (
         "name_ar",
         "national_number",
@@ -28,9 +35,14 @@ class IndividualAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(WageRecord)
-class WageRecordAdmin(admin.ModelAdmin):
+class WageRecordAdmin(LoggedAccessAdminMixin, admin.ModelAdmin):
     """Contribution months: one row per person and month (a 40-year career is 480 rows, so
     they have their own list rather than an inline on the person)."""
+
+    access_service = "insurance record"
+
+    def access_subject(self, obj):
+        return obj.individual.user
 
     list_display = ("individual", "month", "wage", "establishment", "coverage", "unemployment")
     list_filter = ("coverage", "unemployment")

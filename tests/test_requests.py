@@ -369,3 +369,13 @@ def test_staff_queue_and_decision_page(client, mother, staff, django_capture_on_
     log = client.get("/my-file-access/").content.decode()
     assert staff.id_number not in log and "clerk" not in log
     assert "<td>" in log
+
+
+def test_staff_opening_a_person_is_logged_for_that_person(client, mother, staff):
+    client.force_login(staff)
+    assert client.get(f"/admin/individuals/individual/{mother.pk}/change/").status_code == 200
+    entry = AccessLogEntry.objects.get(subject=mother.user)
+    assert entry.action == "viewed" and entry.service == "individual"
+    client.force_login(mother.user)
+    page = client.get("/my-file-access/").content.decode()
+    assert "clerk" not in page and entry.at.strftime("%Y-%m-%d") in page
