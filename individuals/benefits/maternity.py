@@ -72,7 +72,7 @@ def maternity_allowance(
         _("Contributions from %(first)s to %(last)s")
         % {"first": first.strftime("%Y-%m"), "last": last.strftime("%Y-%m")},
         counted,
-        f">= {needed}",
+        f"≥ {needed}",
     )
     reasons: list[str] = []
     if not is_woman:
