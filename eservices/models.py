@@ -220,7 +220,11 @@ class Notification(models.Model):
         _("delivery status"), max_length=12, choices=Status.choices, default=Status.QUEUED
     )
     error = models.CharField(_("delivery error"), max_length=300, blank=True)
+    provider_id = models.CharField(
+        _("gateway message id"), max_length=64, blank=True, db_index=True
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
 

@@ -51,8 +51,9 @@ def send_notification(self, notification_id: int) -> str:
     if note is None or note.status in (Notification.Status.SENT, Notification.Status.DELIVERED):
         return "skipped"
     try:
+        provider_id = ""
         if note.channel == "sms":
-            sms.send_sms(note.sent_to, note.body)
+            provider_id = sms.send_sms(note.sent_to, note.body)
         else:
             send_mail(note.title, note.body, settings.DEFAULT_FROM_EMAIL, [note.sent_to])
     except Exception as exc:
@@ -67,6 +68,6 @@ def send_notification(self, notification_id: int) -> str:
             return "failed"
         raise self.retry(exc=TemporaryDeliveryError(str(exc))) from exc
     Notification.objects.filter(pk=note.pk).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), error=""
+        status=Notification.Status.SENT, sent_at=timezone.now(), error="", provider_id=provider_id
     )
     return "sent"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import request_views, views
+from . import hooks, request_views, views
 
 app_name = "eservices"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("inbox/", request_views.inbox, name="inbox"),
     path("my-file-access/", request_views.my_file_access, name="my_file_access"),
     path("documents/<int:pk>/", views.document_download, name="document_download"),
+    path("hooks/sms-status/", hooks.sms_status, name="sms_status"),
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify, name="verify_code"),
 ]

@@ -379,3 +379,82 @@ def test_staff_opening_a_person_is_logged_for_that_person(client, mother, staff)
     client.force_login(mother.user)
     page = client.get("/my-file-access/").content.decode()
     assert "clerk" not in page and entry.at.strftime("%Y-%m-%d") in page
+
+
+class TestDeliveryReports:
+    def test_gateway_reports_delivery_of_a_notification(self, client, settings, mother):
+        from eservices.notifications import notify
+
+        settings.SMS_CALLBACK_TOKEN = "s3cret"
+        note = notify(user=mother.user, title="t", body="b")
+        Notification.objects.filter(pk=note.pk).update(status="sent", provider_id="gw-42")
+        url = "/hooks/sms-status/"
+        body = {"id": "gw-42", "status": "delivered"}
+        assert client.post(url, body, content_type="application/json").status_code == 401
+        bad = client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION="Bearer wrong"
+        )
+        assert bad.status_code == 401
+        ok = client.post(
+            url, body, content_type="application/json", HTTP_AUTHORIZATION="Bearer s3cret"
+        )
+        assert ok.json() == {"updated": 1}
+        note.refresh_from_db()
+        assert note.status == "delivered" and note.delivered_at
+        late_failure = client.post(
+            url,
+            {"id": "gw-42", "status": "failed"},
+            content_type="application/json",
+            HTTP_AUTHORIZATION="Bearer s3cret",
+        )
+        assert late_failure.json() == {"updated": 0}
+        garbage = client.post(
+            url, "nope", content_type="application/json", HTTP_AUTHORIZATION="Bearer s3cret"
+        )
+        assert garbage.status_code == 400
+
+
+def test_list_pages_use_a_fixed_number_of_queries(client, mother):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from eservices.notifications import notify
+
+    client.force_login(mother.user)
+
+    def make(n):
+        for _ in range(n):
+            req = ServiceRequest.objects.create(applicant=mother.user, service_code="mat.allowance")
+            notify(user=mother.user, title="t", body="b", request=req)
+
+    counts = {}
+    for n in (1, 25):
+        make(n)
+        for url in ("/requests/", "/inbox/"):
+            with CaptureQueriesContext(connection) as q:
+                assert client.get(url).status_code == 200
+            counts.setdefault(url, []).append(len(q.captured_queries))
+    for url, (few, many) in counts.items():
+        assert few == many, (url, counts)
+        assert many <= 8, (url, many)
+
+
+def test_staff_queue_uses_a_fixed_number_of_queries(client, staff, mother):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff)
+    counts = []
+    for n in (1, 30):
+        for i in range(n):
+            ServiceRequest.objects.create(
+                applicant=mother.user,
+                service_code="mat.allowance",
+                status="submitted",
+                reference=f"MAT-2026-{n:02d}{i:04d}",
+                submitted_at=timezone.now(),
+            )
+        with CaptureQueriesContext(connection) as q:
+            assert client.get("/admin/eservices/servicerequest/").status_code == 200
+        counts.append(len(q.captured_queries))
+    assert counts[0] == counts[1], counts

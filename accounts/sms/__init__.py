@@ -24,6 +24,7 @@ class SmsMessage:
     body: str
     sender: str = ""
     created_at: object = field(default_factory=timezone.now)
+    provider_id: str = ""  # set by a gateway that gives its own id
 
 
 def segments(body: str) -> int:
@@ -40,6 +41,8 @@ def get_connection(backend: str | None = None):
     return import_string(backend or settings.SMS_BACKEND)()
 
 
-def send_sms(to: str, body: str) -> int:
+def send_sms(to: str, body: str) -> str:
+    """Send one text; returns the gateway's id for it ("" when the backend gives none)."""
     msg = SmsMessage(to=to, body=body, sender=settings.SMS_SENDER_ID)
-    return get_connection().send_messages([msg])
+    get_connection().send_messages([msg])
+    return msg.provider_id

@@ -178,6 +178,7 @@ SMS_BACKEND = env("SMS_BACKEND", default="accounts.sms.backends.outbox.SmsBacken
 SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env("SMS_GATEWAY_TOKEN", default="")
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+SMS_CALLBACK_TOKEN = env("SMS_CALLBACK_TOKEN", default="")
 SMS_SENDER_ID = env("SMS_SENDER_ID", default="SSC")
 
 if env("EMAIL_URL", default=""):

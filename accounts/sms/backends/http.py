@@ -44,7 +44,7 @@ class SmsBackend(BaseSmsBackend):
             )
             try:
                 with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
-                    resp.read()
+                    m.provider_id = _message_id(resp.read())
             except urllib.error.HTTPError as exc:
                 if exc.code >= 500 or exc.code == 429:
                     raise TemporaryDeliveryError(f"gateway answered {exc.code}") from exc
@@ -53,3 +53,13 @@ class SmsBackend(BaseSmsBackend):
                 raise TemporaryDeliveryError(f"gateway unreachable: {exc}") from exc
             sent += 1
         return sent
+
+
+def _message_id(raw: bytes) -> str:
+    """The gateway's id for the message, if it answers with JSON {"id": ...}; used to match its
+    delivery reports."""
+    try:
+        data = json.loads(raw.decode("utf-8") or "{}")
+    except (ValueError, UnicodeDecodeError):
+        return ""
+    return str(data.get("id", "")) if isinstance(data, dict) else ""
