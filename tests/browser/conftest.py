@@ -131,3 +131,42 @@ def main_text(page) -> str:
 
 def assert_arabic(text: str, what: str) -> None:
     assert ARABIC.search(text or ""), f"{what} should be in Arabic, but is: {text!r}"
+
+
+AXE_BLOCKING = {"serious", "critical"}
+
+
+def describe_violations(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"- {v['id']} [{v.get('impact')}]: {v.get('help')} ({v.get('helpUrl', '')})")
+        for node in v.get("nodes", []):
+            lines.append(f"    target: {node.get('target')}  html: {node.get('html', '')[:200]}")
+            summary = (node.get("failureSummary") or "").replace("\n", " | ")
+            if summary:
+                lines.append(f"      {summary[:400]}")
+    return "\n".join(lines)
+
+
+def assert_no_serious_axe_violations(page, base_url: str, artifacts_dir, name: str) -> dict:
+    """Run axe on the page, keep its JSON report, and fail on serious or critical violations."""
+    import json
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = Axe().run(page).response
+    (artifacts_dir / f"axe-{name}.json").write_text(
+        json.dumps(response, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    # axe really ran on this page.
+    assert response.get("url", "").startswith(base_url)
+    assert response.get("passes"), "axe reported no passing rule: it did not inspect the page"
+    violations = response["violations"]
+    if violations:
+        print(f"\naxe violations on {name} ({page.url}):\n{describe_violations(violations)}")
+    blocking = [v for v in violations if v.get("impact") in AXE_BLOCKING]
+    assert not blocking, (
+        f"{len(blocking)} serious/critical axe violation(s) on {name} ({page.url}):\n"
+        f"{describe_violations(blocking)}"
+    )
+    return response

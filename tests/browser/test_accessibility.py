@@ -6,20 +6,17 @@ in test-artifacts/axe-<name>.json.
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from accounts.models import IdType
 
 from ..factories import PASSWORD, UserFactory
+from .conftest import assert_no_serious_axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-BLOCKING = {"serious", "critical"}
 
 
 def _sign_in_page(page, url):
@@ -78,42 +75,13 @@ PAGES = {
 }
 
 
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"- {v['id']} [{v['impact']}]: {v['help']} ({v.get('helpUrl', '')})")
-        for node in v.get("nodes", []):
-            lines.append(f"    target: {node.get('target')}  html: {node.get('html', '')[:200]}")
-            summary = (node.get("failureSummary") or "").replace("\n", " | ")
-            if summary:
-                lines.append(f"      {summary[:400]}")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("name", list(PAGES))
 def test_no_serious_or_critical_axe_violations(page, live_server, artifacts, name):
     PAGES[name](page, live_server.url)
     expect(page.locator("html")).to_have_attribute("lang", "ar")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
 
-    results = Axe().run(page)
-    response = results.response
-    (artifacts / f"axe-{name}.json").write_text(
-        json.dumps(response, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-
-    # axe really ran on this page.
-    assert response.get("url", "").startswith(live_server.url)
-    assert response.get("passes"), "axe reported no passing rule: it did not inspect the page"
-
-    violations = response["violations"]
-    if violations:
-        print(f"\naxe violations on {name} ({page.url}):\n{describe(violations)}")
-    blocking = [v for v in violations if v.get("impact") in BLOCKING]
-    assert not blocking, (
-        f"{len(blocking)} serious/critical axe violation(s) on {name} ({page.url}):\n"
-        f"{describe(blocking)}"
-    )
+    assert_no_serious_axe_violations(page, live_server.url, artifacts, name)
 
 
 def test_error_summary_links_lead_to_their_fields(page, live_server):

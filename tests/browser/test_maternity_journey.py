@@ -9,13 +9,11 @@ the pages of the journey.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import time
 from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
@@ -24,7 +22,7 @@ from individuals.models import WageRecord
 from payments.models import BenefitPayment
 
 from ..factories import PASSWORD, IndividualFactory, UserFactory
-from .conftest import ARABIC, assert_arabic, main_text
+from .conftest import ARABIC, assert_arabic, assert_no_serious_axe_violations, main_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +32,6 @@ HOSPITAL = "مستشفى البشير"
 NOTE = "شهادة الولادة مطابقة"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REFERENCE = re.compile(r"MAT-\d{4}-\d{6}")
-BLOCKING = {"serious", "critical"}
 SERVICE_URL = "/service/mat.allowance/"
 
 
@@ -427,15 +424,6 @@ AXE_PAGES = {
 }
 
 
-def describe(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"- {v['id']} [{v.get('impact')}]: {v.get('help')}")
-        for node in v.get("nodes", []):
-            lines.append(f"    target: {node.get('target')}  html: {node.get('html', '')[:160]}")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("name", list(AXE_PAGES))
 def test_maternity_pages_have_no_serious_axe_violations(
     page, live_server, artifacts, mother, pdf_file, name
@@ -446,18 +434,4 @@ def test_maternity_pages_have_no_serious_axe_violations(
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     assert ARABIC.search(main_text(page))
 
-    response = Axe().run(page).response
-    (artifacts / f"axe-maternity-{name}.json").write_text(
-        json.dumps(response, ensure_ascii=False, indent=2), encoding="utf-8"
-    )
-    assert response.get("url", "").startswith(live_server.url)
-    assert response.get("passes"), "axe reported no passing rule: it did not inspect the page"
-
-    violations = response["violations"]
-    if violations:
-        print(f"\naxe violations on {name} ({page.url}):\n{describe(violations)}")
-    blocking = [v for v in violations if v.get("impact") in BLOCKING]
-    assert not blocking, (
-        f"{len(blocking)} serious/critical axe violation(s) on {name} ({page.url}):\n"
-        f"{describe(blocking)}"
-    )
+    assert_no_serious_axe_violations(page, live_server.url, artifacts, f"maternity-{name}")
