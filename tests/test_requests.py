@@ -458,3 +458,45 @@ def test_staff_queue_uses_a_fixed_number_of_queries(client, staff, mother):
             assert client.get("/admin/eservices/servicerequest/").status_code == 200
         counts.append(len(q.captured_queries))
     assert counts[0] == counts[1], counts
+
+
+class TestRulesAdmin:
+    def test_rows_in_force_cannot_be_changed_and_new_rows_cannot_start_in_the_past(
+        self, client, staff
+    ):
+        from eservices.models import Rule
+        from eservices.rules import rule
+
+        client.force_login(staff)
+        row = Rule.objects.get(key="maternity.leave_days")
+        page = client.get(f"/admin/eservices/rule/{row.pk}/change/").content.decode()
+        assert 'name="value"' not in page  # read-only: it is in force
+        client.post(f"/admin/eservices/rule/{row.pk}/change/", {"value": "90"})
+        row.refresh_from_db()
+        assert row.value == 70
+        past = client.post(
+            "/admin/eservices/rule/add/",
+            {
+                "key": "maternity.leave_days",
+                "value": "90",
+                "description_ar": "أيام",
+                "description_en": "days",
+                "effective_from": "2020-01-01",
+            },
+        )
+        assert past.status_code == 200 and Rule.objects.filter(value=90).count() == 0
+        start = timezone.localdate() + dt.timedelta(days=30)
+        ok = client.post(
+            "/admin/eservices/rule/add/",
+            {
+                "key": "maternity.leave_days",
+                "value": "90",
+                "description_ar": "أيام",
+                "description_en": "days",
+                "effective_from": start.isoformat(),
+            },
+        )
+        assert ok.status_code == 302
+        assert rule("maternity.leave_days", on=timezone.localdate()).value == 70
+        assert rule("maternity.leave_days", on=start).value == 90
+        assert Rule.objects.get(value=90).created_by == staff

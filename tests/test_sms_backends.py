@@ -391,3 +391,20 @@ def test_code_is_stored_only_as_a_salted_hash(django_capture_on_commit_callbacks
     assert stored.delivery_status == OneTimeCode.Delivery.SENT
     # The hash still proves the code.
     assert services.otp_verify(user=user, purpose="password_reset", code=code).pk == otp.pk
+
+
+@pytest.mark.django_db
+def test_a_notification_is_retried_after_temporary_failures_then_sent(
+    http_sms, eager_retries, django_capture_on_commit_callbacks
+):
+    from eservices.models import Notification
+    from eservices.notifications import notify
+
+    http_sms.statuses = [503, 502]  # then the default 200
+    user = UserFactory(activation_channel="sms")
+    with django_capture_on_commit_callbacks(execute=True):
+        note = notify(user=user, title="t", body="استلمنا طلبكم MAT-2026-000001")
+    note.refresh_from_db()
+    assert len(http_sms.requests) == 3
+    assert note.status == Notification.Status.SENT and note.provider_id == "gw-3"
+    assert Notification.objects.filter(user=user, channel="inbox").count() == 1
