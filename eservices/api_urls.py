@@ -3,6 +3,8 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from individuals.benefits import api_lump_sum, api_unemployment
+
 from . import api
 
 app_name = "api"
@@ -14,4 +16,7 @@ urlpatterns = [
         name="calculator_maternity",
     ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # Calculators of the benefit services, each module mounting its own paths under v1/calculators/
+    *api_unemployment.urlpatterns,
+    *api_lump_sum.urlpatterns,
 ]

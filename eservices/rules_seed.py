@@ -526,12 +526,14 @@ ROWS: list[tuple[str, str, str, str, bool, str, str]] = [
 
 
 def seed_rules(rule_model) -> int:
-    """Create the rows that do not exist yet (used by the data migration and by the tests)."""
+    """Create the rows that do not exist yet (used by the data migrations and by the tests)."""
     import datetime as dt
     from decimal import Decimal
 
+    from .rules_seed_benefits import ROWS as BENEFIT_ROWS
+
     made = 0
-    for key, value, start, source, default, ar, en in ROWS:
+    for key, value, start, source, default, ar, en in ROWS + BENEFIT_ROWS:
         _obj, created = rule_model.objects.get_or_create(
             key=key,
             effective_from=dt.date.fromisoformat(start),

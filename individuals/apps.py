@@ -8,4 +8,10 @@ class IndividualsConfig(AppConfig):
 
     def ready(self) -> None:
         # Request services of individuals declare themselves on the e-service engine.
-        from .benefits import maternity_service  # noqa: F401
+        from .benefits import (  # noqa: F401
+            home_care_service,
+            injury_service,
+            lump_sum_service,
+            maternity_service,
+            unemployment_service,
+        )

@@ -1,0 +1,1 @@
+"""Declared in issue 4 (see docs/adding-a-service.md)."""
