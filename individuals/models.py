@@ -163,6 +163,17 @@ class WageRecord(models.Model):
         _("coverage"), max_length=16, choices=InsurancePeriod.Coverage.choices
     )
     unemployment = models.BooleanField(_("unemployment branch"), default=True)
+    compensated_by = models.ForeignKey(
+        "eservices.ServiceRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compensated_months",
+        verbose_name=_("paid out by the lump sum"),
+        help_text=_(
+            "A month paid out by a lump-sum compensation no longer counts, unless restored."
+        ),
+    )
 
     class Meta:
         verbose_name = _("contribution month")
@@ -176,3 +187,52 @@ class WageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.individual} {self.month:%Y-%m} {self.wage}"
+
+
+class WorkInjury(models.Model):
+    """A work injury or occupational disease on the insured person's record."""
+
+    class Kind(models.TextChoices):
+        INJURY = "injury", _("Work injury")
+        DISEASE = "disease", _("Occupational disease")
+
+    class Status(models.TextChoices):
+        REPORTED = "reported", _("Reported")
+        ACCEPTED = "accepted", _("Accepted as a work injury")
+        REFUSED = "refused", _("Not accepted")
+
+    individual = models.ForeignKey(Individual, on_delete=models.PROTECT, related_name="injuries")
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="injuries",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    occurred_on = models.DateField(_("date of the injury or diagnosis"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.REPORTED
+    )
+    daily_allowance = models.DecimalField(
+        _("daily allowance (JD)"), max_digits=12, decimal_places=3, null=True, blank=True
+    )
+    request = models.ForeignKey(
+        "eservices.ServiceRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_injuries",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("work injury")
+        verbose_name_plural = _("work injuries")
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"{self.individual} {self.get_kind_display()} {self.occurred_on}"
