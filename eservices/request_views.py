@@ -185,7 +185,7 @@ def request_check(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     req = get_object_or_404(
-        ServiceRequest.objects.prefetch_related("events", "attachments", "documents"),
+        ServiceRequest.objects.prefetch_related("events", "attachments", "documents", "payments"),
         pk=pk,
         applicant=request.user,
     )

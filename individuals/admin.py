@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from eservices.access import LoggedAccessAdminMixin
 
-from .models import Individual, InsurancePeriod, WageRecord
+from .models import Individual, InsurancePeriod, WageRecord, WorkInjury
 
 
 class InsurancePeriodInline(admin.TabularInline):
@@ -58,3 +58,30 @@ class WageRecordAdmin(LoggedAccessAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("individual",)
     autocomplete_fields = ("establishment",)
     ordering = ("individual", "-month")
+
+
+@admin.register(WorkInjury)
+class WorkInjuryAdmin(LoggedAccessAdminMixin, SimpleHistoryAdmin):
+    access_service = "insurance record"
+    list_display = (
+        "individual",
+        "kind",
+        "occurred_on",
+        "establishment",
+        "status",
+        "daily_allowance",
+    )
+    list_filter = ("kind", "status")
+    list_select_related = ("individual", "establishment")
+    search_fields = (
+        "individual__national_number",
+        "individual__personal_number",
+        "individual__name_ar",
+        "establishment__insurance_number",
+    )
+    raw_id_fields = ("individual", "request")
+    autocomplete_fields = ("establishment",)
+    date_hierarchy = "occurred_on"
+
+    def access_subject(self, obj):
+        return obj.individual.user

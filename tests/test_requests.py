@@ -500,3 +500,16 @@ class TestRulesAdmin:
         assert rule("maternity.leave_days", on=timezone.localdate()).value == 70
         assert rule("maternity.leave_days", on=start).value == 90
         assert Rule.objects.get(value=90).created_by == staff
+
+
+def test_approved_request_shows_its_payments(
+    client, mother, staff, django_capture_on_commit_callbacks
+):
+    req, _ = submit(client, mother, django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        request_approve(req=req, staff=staff)
+    page = client.get(f"/requests/{req.pk}/").content.decode()
+    payment = BenefitPayment.objects.get(request=req)
+    assert payment.due_date.strftime("%Y-%m-%d") in page and "1402.333" in page
+    client.force_login(staff)
+    assert client.get("/admin/individuals/workinjury/").status_code == 200
