@@ -13,6 +13,7 @@ urlpatterns = [
     path("", portal_home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("accounts.urls")),
+    path("individuals/benefits/", include("individuals.benefits.urls")),
     path("individuals/", include("individuals.urls")),
     path("establishments/", include("establishments.urls")),
     path("api/", include("eservices.api_urls")),

@@ -253,6 +253,7 @@ SERVICES = (
         "individual",
         Kind.INQUIRY,
         "lump_sum",
+        url_name="benefits:lump_re_inquiry",
     ),
     Service(
         "lump.inquiry",
@@ -260,6 +261,7 @@ SERVICES = (
         "individual",
         Kind.INQUIRY,
         "lump_sum",
+        url_name="benefits:lump_inquiry",
     ),
     Service(
         "lump.request", _("Lump-sum compensation request"), "individual", Kind.REQUEST, "lump_sum"

@@ -531,9 +531,10 @@ def seed_rules(rule_model) -> int:
     from decimal import Decimal
 
     from .rules_seed_benefits import ROWS as BENEFIT_ROWS
+    from .rules_seed_lump import ROWS as LUMP_ROWS
 
     made = 0
-    for key, value, start, source, default, ar, en in ROWS + BENEFIT_ROWS:
+    for key, value, start, source, default, ar, en in ROWS + BENEFIT_ROWS + LUMP_ROWS:
         _obj, created = rule_model.objects.get_or_create(
             key=key,
             effective_from=dt.date.fromisoformat(start),
