@@ -6,6 +6,25 @@ that use it say the figure is provisional."""
 from __future__ import annotations
 
 ROWS: list[tuple[str, str, str, str, bool, str, str]] = [
+    # The unemployment branch began in 2011 at the same rates (J10, the 2010 law).
+    (
+        "contrib.unemployment.employer",
+        "0.005",
+        "2011-01-01",
+        "J10",
+        False,
+        "اشتراك التعطل عن العمل على صاحب العمل",
+        "Unemployment: employer share",
+    ),
+    (
+        "contrib.unemployment.employee",
+        "0.01",
+        "2011-01-01",
+        "J10",
+        False,
+        "اشتراك التعطل عن العمل على المؤمن عليه",
+        "Unemployment: employee share",
+    ),
     # Unemployment: a new claim needs 36 new contributions since the last one.
     (
         "unemp.new_contributions",

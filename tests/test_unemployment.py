@@ -509,7 +509,7 @@ class TestUnemploymentRequest:
         assert req.status == "draft"
         with translation.override("en"):
             page = client.get(f"/requests/{req.pk}/check/").content.decode()
-        assert "not an establishment on your insurance record" in page
+        assert "ليست من المنشآت الواردة في سجلك التأميني" in page
 
     def test_form_needs_the_declaration_and_a_reason_for_other(self, client, worker):
         client.force_login(worker.user)
@@ -578,7 +578,7 @@ class TestStop:
         client.force_login(worker.user)
         with translation.override("en"):
             html = client.get("/service/unemp.stop/").content.decode()
-        assert "nothing to stop" in html
+        assert "لا يوجد ما يُوقف" in html
         client.post("/service/unemp.stop/")
         assert not ServiceRequest.objects.exists()
 
