@@ -184,7 +184,7 @@ class ServiceRequestAdmin(LoggedAccessAdminMixin, admin.ModelAdmin):
         spec = REQUEST_SERVICES.get(obj.service_code)
         if not spec:
             return "—"
-        rows = answers_as_rows(spec, obj.data)
+        rows = answers_as_rows(spec, obj.data, obj.applicant)
         return format_html(
             "<dl>{}</dl>",
             format_html_join(
@@ -271,7 +271,7 @@ class ServiceRequestAdmin(LoggedAccessAdminMixin, admin.ModelAdmin):
             "title": _("Decide on %(ref)s") % {"ref": req.reference},
             "req": req,
             "spec": spec,
-            "rows": answers_as_rows(spec, req.data),
+            "rows": answers_as_rows(spec, req.data, req.applicant),
             "form": form,
             "opts": self.model._meta,
         }

@@ -5,6 +5,7 @@ answers, submission, review, notifications, receipts) for every one of them."""
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,13 @@ class RequestService:
     compute: Callable[[Any, dict], Any] | None = None
     # What approval does (create payments, change the record...). Runs in the decision's transaction.
     on_approve: Callable[[Any], None] | None = None
+
+    def make_form(self, user=None, **kwargs) -> forms.Form:
+        """The service's form; a form whose __init__ takes ``user`` gets the applicant, so that it
+        can offer the person's own choices (their establishments, their earlier requests)."""
+        if user is not None and "user" in inspect.signature(self.form_class.__init__).parameters:
+            kwargs["user"] = user
+        return self.form_class(**kwargs)
 
     @property
     def catalogue(self):

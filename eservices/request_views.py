@@ -85,7 +85,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("eservices:request_detail", pk=req.pk)
     spec = get_request_service(req.service_code)
     if request.method == "POST":
-        form = spec.form_class(request.POST)
+        form = spec.make_form(user=request.user, data=request.POST)
         if "save_draft" in request.POST:
             # Save what is there, valid or not yet, so nothing typed is lost.
             data = {k: v for k, v in request.POST.items() if k in form.fields}
@@ -100,7 +100,7 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
             nxt = "eservices:request_attachments" if spec.documents else "eservices:request_check"
             return redirect(nxt, pk=req.pk)
     else:
-        form = spec.form_class(initial=req.data)
+        form = spec.make_form(user=request.user, initial=req.data)
     return render(
         request,
         "eservices/request_form.html",
@@ -171,7 +171,7 @@ def request_check(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "spec": spec,
             "req": req,
-            "rows": answers_as_rows(spec, req.data),
+            "rows": answers_as_rows(spec, req.data, request.user),
             "figure": figure,
             "working": figure.working.as_json() if figure else None,
             "reasons": reasons,
@@ -193,7 +193,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "eservices/request_detail.html",
-        {"spec": spec, "req": req, "rows": answers_as_rows(spec, req.data)},
+        {"spec": spec, "req": req, "rows": answers_as_rows(spec, req.data, request.user)},
     )
 
 

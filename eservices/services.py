@@ -59,9 +59,11 @@ def answers_from_form(form) -> dict[str, Any]:
     return {name: to_json(value) for name, value in form.cleaned_data.items()}
 
 
-def answers_as_rows(spec: RequestService, data: dict[str, Any]) -> list[tuple[str, str, str]]:
+def answers_as_rows(
+    spec: RequestService, data: dict[str, Any], user=None
+) -> list[tuple[str, str, str]]:
     """(field name, label, shown value) for the check-your-answers page and the receipt."""
-    form = spec.form_class()
+    form = spec.make_form(user=user)
     rows = []
     for name, field in form.fields.items():
         value = data.get(name, "")
@@ -212,7 +214,7 @@ def request_submit(*, req: ServiceRequest, user, token: uuid.UUID | str) -> Serv
             raise TransitionError()
         if str(req.submit_token) != str(token):
             raise ServiceError(_("Your answers changed meanwhile: check them and send again."))
-        form = spec.form_class(data=req.data)
+        form = spec.make_form(user=req.applicant, data=req.data)
         if not form.is_valid():
             raise ServiceError(_("Some answers are missing or not valid: correct them first."))
         reasons, figure, missing = request_evaluate(req)
@@ -243,7 +245,7 @@ def request_submit(*, req: ServiceRequest, user, token: uuid.UUID | str) -> Serv
 
 
 def _receipt(req: ServiceRequest, spec: RequestService) -> Document:
-    rows = answers_as_rows(spec, req.data)
+    rows = answers_as_rows(spec, req.data, req.applicant)
     return document_issue(
         owner=req.applicant,
         request=req,

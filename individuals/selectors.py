@@ -201,3 +201,24 @@ def statement_rows(individual: Individual, *, today: dt.date | None = None) -> l
         )
         for p in periods
     ]
+
+
+def establishment_choices_for(user) -> list[tuple[str, str]]:
+    """(insurance number, name) of the establishments on the person's insurance record, for the
+    choices of a form: one query."""
+    from django.db.models import Q
+
+    from establishments.models import Establishment
+
+    person = getattr(user, "individual", None) if getattr(user, "is_individual", False) else None
+    if person is None:
+        return []
+    rows = (
+        Establishment.objects.filter(
+            Q(wage_records__individual=person) | Q(insurance_periods__individual=person)
+        )
+        .distinct()
+        .order_by("name")
+        .values_list("insurance_number", "name")
+    )
+    return [(number, f"{name} ({number})") for number, name in rows]

@@ -495,21 +495,23 @@ class TestUnemploymentRequest:
         req.refresh_from_db()
         assert req.status == "submitted" and not BenefitPayment.objects.exists()
 
-    def test_an_establishment_not_on_the_record_is_refused(
-        self, client, worker, django_capture_on_commit_callbacks
-    ):
+    def test_an_establishment_not_on_the_record_is_refused(self, client, worker):
+        """The form offers only the person's own establishments; another one is refused."""
         other = EstablishmentFactory()
-        req, _ = send(
-            client,
-            worker,
-            UNEMP_REQUEST,
+        client.force_login(worker.user)
+        client.post("/service/unemp.request/")
+        req = ServiceRequest.objects.get()
+        page = client.get(f"/requests/{req.pk}/answers/").content.decode()
+        assert other.insurance_number not in page
+        own = worker.wages.exclude(establishment=None).first().establishment
+        assert f'value="{own.insurance_number}"' in page
+        resp = client.post(
+            f"/requests/{req.pk}/answers/",
             request_answers(worker, last_employer=other.insurance_number),
-            django_capture_on_commit_callbacks,
         )
-        assert req.status == "draft"
-        with translation.override("en"):
-            page = client.get(f"/requests/{req.pk}/check/").content.decode()
-        assert "ليست من المنشآت الواردة في سجلك التأميني" in page
+        assert resp.status_code == 200 and "last_employer" in resp.context["form"].errors
+        req.refresh_from_db()
+        assert req.status == "draft" and not req.data
 
     def test_form_needs_the_declaration_and_a_reason_for_other(self, client, worker):
         client.force_login(worker.user)

@@ -25,6 +25,7 @@ from eservices.notifications import notify
 from eservices.rules import plain, rule
 from establishments.models import Establishment
 from individuals.models import Individual, InsurancePeriod, Kinship, WageRecord, WorkInjury
+from individuals.selectors import establishment_choices_for
 
 from .injury import InjuryFigure, daily_allowance_for, report_deadline
 from .maternity_service import _individual
@@ -278,7 +279,9 @@ class ComplaintForm(InjuryForm):
         widget=DATE_WIDGET,
         validators=[reported_in_time],
     )
-    establishment = DigitsField(label=gettext_lazy("Establishment insurance number"), max_digits=12)
+    establishment = forms.ChoiceField(
+        label=gettext_lazy("Establishment"), choices=[("", "---------")]
+    )
     complaint = forms.CharField(
         label=gettext_lazy("What you complain of"),
         max_length=2000,
@@ -288,11 +291,10 @@ class ComplaintForm(InjuryForm):
 
     field_order = ["kind", "occurred_on", "establishment", "description", "complaint"]
 
-    def clean_establishment(self):
-        number = self.cleaned_data["establishment"]
-        if not Establishment.objects.filter(insurance_number=number).exists():
-            raise forms.ValidationError(_("There is no establishment with this insurance number."))
-        return number
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The establishments on the complainant's own insurance record.
+        self.fields["establishment"].choices = [("", "---------"), *establishment_choices_for(user)]
 
 
 def complaint_eligibility(user, today: dt.date) -> list[str]:

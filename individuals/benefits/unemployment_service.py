@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.exceptions import ServiceError
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.rules import plain, rule
+from individuals.selectors import establishment_choices_for
 
 from .maternity import add_months, month_start
 from .maternity_service import MaternityAllowanceForm
@@ -63,14 +64,6 @@ def not_in_future(value: dt.date) -> None:
         raise forms.ValidationError(_("The date cannot be in the future."))
 
 
-def establishment_choices() -> list[tuple[str, str]]:
-    # The engine builds the form without the user, so the list cannot be narrowed to the person's
-    # establishments here; compute() refuses an establishment that is not on their record.
-    from establishments.models import Establishment
-
-    return BLANK + [(e.insurance_number, str(e)) for e in Establishment.objects.order_by("name")]
-
-
 class UnemploymentRequestForm(BankAccountForm):
     field_order = [
         "service_end_date",
@@ -88,15 +81,18 @@ class UnemploymentRequestForm(BankAccountForm):
     end_reason_other = forms.CharField(
         label=gettext_lazy("The other reason"), max_length=300, required=False
     )
-    last_employer = forms.ChoiceField(
-        label=gettext_lazy("Last employer"), choices=establishment_choices
-    )
+    last_employer = forms.ChoiceField(label=gettext_lazy("Last employer"), choices=BLANK)
     not_working = forms.BooleanField(
         label=gettext_lazy(
             "I declare that I am not working now, and that I will tell the Corporation as soon as "
             "I start work."
         )
     )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The establishments on the person's own record (compute() checks it again).
+        self.fields["last_employer"].choices = BLANK + establishment_choices_for(user)
 
     def clean(self):
         data = super().clean()
