@@ -40,8 +40,14 @@ class Kinship(models.TextChoices):
 class Individual(models.Model):
     """What the registration forms collect, beside the account that signs in."""
 
+    # An insured person exists whether or not they use the portal: the account is linked when
+    # they register (establishments report employees who may never sign in).
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="individual"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="individual",
+        null=True,
+        blank=True,
     )
     is_jordanian = models.BooleanField(_("Jordanian"))
     name_ar = models.CharField(_("name in Arabic"), max_length=200)

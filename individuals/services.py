@@ -45,16 +45,29 @@ def _create(*, id_type: str, number: str, data: dict[str, Any], person, profile:
                 full_name=person.name_ar,
                 activation_channel=data["activation_channel"],
             )
-            Individual.objects.create(
-                user=user,
-                name_ar=person.name_ar,
-                name_en=person.name_en,
-                birth_date=person.birth_date,
-                sex=person.sex,
-                residence_country=data["residence_country"],
-                education_level=data["education_level"],
+            fields = {
+                "name_ar": person.name_ar,
+                "name_en": person.name_en,
+                "birth_date": person.birth_date,
+                "sex": person.sex,
+                "residence_country": data["residence_country"],
+                "education_level": data["education_level"],
                 **profile,
+            }
+            key = (
+                {"national_number": number}
+                if id_type == IdType.NATIONAL
+                else {"personal_number": number}
             )
+            # The insured person may already be on record (reported by an establishment): link it.
+            existing = Individual.objects.select_for_update().filter(user=None, **key).first()
+            if existing:
+                for name, value in fields.items():
+                    setattr(existing, name, value)
+                existing.user = user
+                existing.save()
+            else:
+                Individual.objects.create(user=user, **fields)
             otp_issue(user=user, purpose=OneTimeCode.Purpose.ACTIVATION)
     except IntegrityError as exc:
         # Two submissions at once: the second one meets the unique constraints.

@@ -213,3 +213,35 @@ def test_choose_nationality_page_links_both_forms(client):
     resp = client.get("/individuals/register/")
     html = resp.content.decode()
     assert JO_URL in html and NON_JO_URL in html
+
+
+def test_registration_links_an_insured_person_already_on_record(
+    client, jordanian_post, citizen, django_capture_on_commit_callbacks
+):
+    """An employee reported by an establishment is on record before registering."""
+    from individuals.models import InsurancePeriod
+
+    from .factories import EstablishmentFactory
+
+    person = Individual.objects.create(
+        is_jordanian=True,
+        name_ar=citizen.name_ar,
+        birth_date=citizen.birth_date,
+        sex="F",
+        national_number=citizen.number,
+        residence_country="JO",
+        education_level="secondary",
+    )
+    InsurancePeriod.objects.create(
+        individual=person,
+        establishment=EstablishmentFactory(),
+        coverage="mandatory",
+        start_date="2020-01-01",
+        monthly_wage="400.000",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = post(client, JO_URL, jordanian_post())
+    assert resp.status_code == 302
+    person.refresh_from_db()
+    assert person.user.id_number == citizen.number and person.education_level == "bachelor"
+    assert Individual.objects.count() == 1 and person.periods.count() == 1
