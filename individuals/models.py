@@ -169,6 +169,14 @@ class WageRecord(models.Model):
         _("coverage"), max_length=16, choices=InsurancePeriod.Coverage.choices
     )
     unemployment = models.BooleanField(_("unemployment branch"), default=True)
+    submission = models.ForeignKey(
+        "establishments.Submission",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="wage_records",
+        verbose_name=_("wage file"),
+    )
     compensated_by = models.ForeignKey(
         "eservices.ServiceRequest",
         on_delete=models.PROTECT,
