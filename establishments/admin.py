@@ -16,3 +16,6 @@ class EstablishmentAdmin(SimpleHistoryAdmin):
     list_filter = ("kind", "governorate")
     search_fields = ("insurance_number", "name", "government_code", "owner_name")
     inlines = [LiaisonOfficerInline]
+
+
+from . import submission_admin  # noqa: E402,F401  (registers the movements and submissions admin)

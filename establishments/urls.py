@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import inquiry_urls, registration_urls, submission_urls, views
 
 app_name = "establishments"
 urlpatterns = [
     path("", views.home, name="home"),
+    *registration_urls.urlpatterns,
+    *inquiry_urls.urlpatterns,
+    *submission_urls.urlpatterns,
 ]

@@ -1,0 +1,3 @@
+"""URLs of the establishments app (see establishments/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Request services of establishments declared on the e-service engine."""

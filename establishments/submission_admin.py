@@ -1,0 +1,1 @@
+"""Admin of coverage movements and submissions (see establishments/admin.py)."""
