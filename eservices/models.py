@@ -250,6 +250,7 @@ class Document(models.Model):
         RECEIPT = "receipt", _("Submission receipt")
         DECISION = "decision", _("Decision notice")
         STATEMENT = "statement", _("Detailed insurance statement")
+        LETTER = "letter", _("Letter")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
