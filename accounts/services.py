@@ -152,7 +152,20 @@ def password_reset_start(*, id_type: str, id_number: str, channel: str) -> User 
     user = user_find(id_type=id_type, id_number=id_number)
     if user is None or not user.is_active or user.id_type == IdType.STAFF:
         return None
-    otp_issue(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, channel=channel)
+    try:
+        otp_issue(user=user, purpose=OneTimeCode.Purpose.PASSWORD_RESET, channel=channel)
+    except OtpThrottled:
+        # A code was sent a moment ago (for example with an establishment's approval): it is
+        # still good, so go on to entering it rather than refusing.
+        valid = OneTimeCode.objects.filter(
+            user=user,
+            purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+            used_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).exists()
+        if not valid:
+            raise
     return user
 
 

@@ -68,6 +68,7 @@ SERVICES = (
         "public",
         Kind.ACCOUNT,
         "accounts",
+        url_name="establishments:register",
     ),
     Service(
         "acc.login",
@@ -336,19 +337,47 @@ SERVICES = (
         "establishment",
         Kind.INQUIRY,
         "details",
+        url_name="establishments:inquiry_injuries",
     ),
     Service(
-        "est.unentered-wages", _("Wages not yet entered"), "establishment", Kind.INQUIRY, "details"
+        "est.unentered-wages",
+        _("Wages not yet entered"),
+        "establishment",
+        Kind.INQUIRY,
+        "details",
+        url_name="establishments:inquiry_unentered_wages",
     ),
     Service(
-        "est.active-employees", _("Active employees"), "establishment", Kind.INQUIRY, "details"
+        "est.active-employees",
+        _("Active employees"),
+        "establishment",
+        Kind.INQUIRY,
+        "details",
+        url_name="establishments:inquiry_active_employees",
     ),
-    Service("est.data", _("Establishment data"), "establishment", Kind.INQUIRY, "details"),
     Service(
-        "est.employee-data", _("One employee's data"), "establishment", Kind.INQUIRY, "details"
+        "est.data",
+        _("Establishment data"),
+        "establishment",
+        Kind.INQUIRY,
+        "details",
+        url_name="establishments:inquiry_data",
     ),
     Service(
-        "est.liaison-data", _("Liaison officer data"), "establishment", Kind.INQUIRY, "details"
+        "est.employee-data",
+        _("One employee's data"),
+        "establishment",
+        Kind.INQUIRY,
+        "details",
+        url_name="establishments:inquiry_employee_lookup",
+    ),
+    Service(
+        "est.liaison-data",
+        _("Liaison officer data"),
+        "establishment",
+        Kind.INQUIRY,
+        "details",
+        url_name="establishments:inquiry_liaison",
     ),
     Service(
         "est.movements-inquiry",
@@ -356,6 +385,7 @@ SERVICES = (
         "establishment",
         Kind.INQUIRY,
         "details",
+        url_name="establishments:inquiry_movements",
     ),
     Service(
         "est.statement",
@@ -459,6 +489,7 @@ SERVICES = (
         "establishment",
         Kind.DOCUMENT,
         "to_whom",
+        url_name="establishments:letter",
     ),
     Service(
         "est.complaint", _("Submit a complaint / remarks"), "establishment", Kind.REQUEST, "letters"

@@ -94,3 +94,20 @@ def test_wrong_captcha(client):
 
 def test_verify_page_without_start_redirects(client):
     assert client.get("/accounts/password-reset/verify/").url == "/accounts/password-reset/"
+
+
+def test_a_code_sent_a_moment_ago_is_used_rather_than_refused(
+    client, django_capture_on_commit_callbacks
+):
+    """An establishment's approval sends a reset code; the officer then opens the reset page."""
+    from accounts.services import otp_issue
+
+    ind = IndividualFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        otp_issue(user=ind.user, purpose=OneTimeCode.Purpose.PASSWORD_RESET)
+    code = last_code()
+    resp = start(client, ind.national_number)
+    assert resp.url == "/accounts/password-reset/verify/"
+    assert len(sms.outbox) == 1  # no second code
+    done = client.post(resp.url, {"code": code, "new_password1": NEW, "new_password2": NEW})
+    assert done.url == "/accounts/sign-in/"
