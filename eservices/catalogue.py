@@ -459,6 +459,7 @@ SERVICES = (
         "establishment",
         Kind.REQUEST,
         "start_movements",
+        url_name="establishments:movements_start",
     ),
     Service(
         "est.stop-movements",
@@ -466,6 +467,7 @@ SERVICES = (
         "establishment",
         Kind.REQUEST,
         "stop_movements",
+        url_name="establishments:movements_stop",
     ),
     Service(
         "est.january-wages",
@@ -473,6 +475,7 @@ SERVICES = (
         "establishment",
         Kind.REQUEST,
         "january_wages",
+        url_name="establishments:wages_january",
     ),
     Service(
         "est.injury-notice",
@@ -510,6 +513,7 @@ SERVICES = (
         "establishment",
         Kind.REQUEST,
         "prev_years",
+        url_name="establishments:wages_prev_years",
     ),
     Service(
         "est.prev-years-movements",
@@ -517,6 +521,7 @@ SERVICES = (
         "establishment",
         Kind.REQUEST,
         "prev_years",
+        url_name="establishments:movements_prev_years",
     ),
     Service(
         "est.exemption-documents",
