@@ -586,3 +586,36 @@ def test_requests_refuse_individuals_and_inactive_establishments(client, est, of
     assert "غير فعالة" in page or "not active" in page
     client.post(f"/service/{code}/")
     assert not ServiceRequest.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_staff_change_in_the_admin_is_recorded_in_the_history(client):
+    from establishments.models import Establishment
+
+    from .factories import EstablishmentFactory, UserFactory
+
+    staff = UserFactory(id_type="staff", id_number="auditor", is_staff=True, is_superuser=True)
+    est = EstablishmentFactory(name="منشأة قبل التعديل")
+    client.force_login(staff)
+    page = client.get(f"/admin/establishments/establishment/{est.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not hasattr(v, "all")}
+    data.update(
+        {
+            "name": "منشأة بعد التعديل",
+            "coverage_date": est.coverage_date.isoformat(),
+            "phone_0": "JO",
+            "phone_1": "",
+            "liaison_officer-TOTAL_FORMS": "0",
+            "liaison_officer-INITIAL_FORMS": "0",
+            "liaison_officer-MIN_NUM_FORMS": "0",
+            "liaison_officer-MAX_NUM_FORMS": "1",
+        }
+    )
+    data = {k: ("" if v is None else v) for k, v in data.items()}
+    resp = client.post(f"/admin/establishments/establishment/{est.pk}/change/", data)
+    assert resp.status_code == 302, resp.context["adminform"].form.errors if resp.context else ""
+    latest = Establishment.history.filter(id=est.pk).order_by("-history_date").first()
+    assert latest.name == "منشأة بعد التعديل" and latest.history_user == staff
+    assert latest.prev_record.name == "منشأة قبل التعديل"
