@@ -5,6 +5,8 @@ carries. The proof document is served only to staff."""
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -97,12 +99,29 @@ def register_resume(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "establishments/register/resume.html", _context(request, app, ""))
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def register_establishment(request: HttpRequest, token: str) -> HttpResponse:
-    app = _draft(token)
-    if app.status != A.DRAFT:
-        return redirect("establishments:register_done", app.token)
+def wizard_step(*, needs: int, back: str | None):
+    """A step of the wizard: load the draft by its token (404 otherwise), send a sent application
+    to its result page, and a skipped step back to the one before it."""
+
+    def decorate(view):
+        @wraps(view)
+        @never_cache
+        @require_http_methods(["GET", "POST"])
+        def step(request: HttpRequest, token: str) -> HttpResponse:
+            app = _draft(token)
+            if app.status != A.DRAFT:
+                return redirect("establishments:register_done", app.token)
+            if app.step < needs and back:
+                return redirect(back, app.token)
+            return view(request, app)
+
+        return step
+
+    return decorate
+
+
+@wizard_step(needs=0, back=None)
+def register_establishment(request: HttpRequest, app: EstablishmentApplication) -> HttpResponse:
     has_document = bool(app.proof_document)
     if request.method == "POST":
         form = EstablishmentForm(request.POST, request.FILES, has_document=has_document)
@@ -128,14 +147,8 @@ def register_establishment(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def register_owners(request: HttpRequest, token: str) -> HttpResponse:
-    app = _draft(token)
-    if app.status != A.DRAFT:
-        return redirect("establishments:register_done", app.token)
-    if app.step < 1:
-        return redirect("establishments:register_establishment", app.token)
+@wizard_step(needs=1, back="establishments:register_establishment")
+def register_owners(request: HttpRequest, app: EstablishmentApplication) -> HttpResponse:
     if request.method == "POST":
         formset = OwnerFormSet(request.POST, prefix="owners")
         if "add_owner" in request.POST:
@@ -170,14 +183,8 @@ def register_owners(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def register_officer(request: HttpRequest, token: str) -> HttpResponse:
-    app = _draft(token)
-    if app.status != A.DRAFT:
-        return redirect("establishments:register_done", app.token)
-    if app.step < 2:
-        return redirect("establishments:register_owners", app.token)
+@wizard_step(needs=2, back="establishments:register_owners")
+def register_officer(request: HttpRequest, app: EstablishmentApplication) -> HttpResponse:
     if request.method == "POST":
         form = OfficerForm(request.POST)
         if form.is_valid():
@@ -201,14 +208,8 @@ def register_officer(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@never_cache
-@require_http_methods(["GET", "POST"])
-def register_check(request: HttpRequest, token: str) -> HttpResponse:
-    app = _draft(token)
-    if app.status != A.DRAFT:
-        return redirect("establishments:register_done", app.token)
-    if app.step < 3:
-        return redirect("establishments:register_officer", app.token)
+@wizard_step(needs=3, back="establishments:register_officer")
+def register_check(request: HttpRequest, app: EstablishmentApplication) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
