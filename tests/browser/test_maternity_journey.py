@@ -17,7 +17,7 @@ import pytest
 from django.utils import timezone, translation
 from playwright.sync_api import expect
 
-from eservices.models import Document, Notification, RequestEvent, Rule, ServiceRequest
+from eservices.models import Document, Notification, RequestEvent, ServiceRequest
 from individuals.models import WageRecord
 from payments.models import BenefitPayment
 
@@ -36,29 +36,6 @@ SERVICE_URL = "/service/mat.allowance/"
 
 
 # --- data ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def rules():
-    """The rule rows seeded by eservices/migrations/0002_seed_rules.py.
-
-    A transactional test flushes the database when it ends, migrated data included, so every test
-    after the first in the session would find no rule: put them back (as the migration does).
-    """
-    from eservices.rules_seed import ROWS
-
-    for key, value, start, source, default, ar, en in ROWS:
-        Rule.objects.get_or_create(
-            key=key,
-            effective_from=dt.date.fromisoformat(start),
-            defaults={
-                "value": Decimal(value),
-                "source": source,
-                "is_default": default,
-                "description_ar": ar,
-                "description_en": en,
-            },
-        )
 
 
 def months_ago(today: dt.date, k: int) -> dt.date:
