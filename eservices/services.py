@@ -126,22 +126,17 @@ def sniff(head: bytes) -> str | None:
     return next((ctype for magic, ctype in MAGIC if head.startswith(magic)), None)
 
 
-def request_attach(
-    *, req: ServiceRequest, user, document_type: str, upload: UploadedFile
-) -> Attachment:
-    """Keep an uploaded document: PDF, JPEG or PNG by its content (not its name), at most 5 MB."""
-    spec = get_request_service(req.service_code)
-    if document_type not in {d.key for d in spec.documents}:
-        raise ServiceError(_("Choose which document this is."), field="document_type")
+def check_document_upload(upload: UploadedFile, *, field: str) -> str:
+    """The content type of an uploaded document: PDF, JPEG or PNG by its content (not its name),
+    at most 5 MB, a picture that opens. Errors name ``field``."""
     if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ServiceError(_("The file is larger than 5 MB."), field="file")
+        raise ServiceError(_("The file is larger than 5 MB."), field=field)
     upload.seek(0)
-    head = upload.read(16)
-    ctype = sniff(head)
+    ctype = sniff(upload.read(16))
     if ctype is None:
         raise ServiceError(
             _("The file is not a PDF, JPEG or PNG document (its content was checked)."),
-            field="file",
+            field=field,
         )
     if ctype != "application/pdf":
         from PIL import Image
@@ -150,8 +145,19 @@ def request_attach(
             upload.seek(0)
             Image.open(upload).verify()
         except Exception as exc:
-            raise ServiceError(_("The picture is damaged or incomplete."), field="file") from exc
+            raise ServiceError(_("The picture is damaged or incomplete."), field=field) from exc
     upload.seek(0)
+    return ctype
+
+
+def request_attach(
+    *, req: ServiceRequest, user, document_type: str, upload: UploadedFile
+) -> Attachment:
+    """Keep an uploaded document: PDF, JPEG or PNG by its content (not its name), at most 5 MB."""
+    spec = get_request_service(req.service_code)
+    if document_type not in {d.key for d in spec.documents}:
+        raise ServiceError(_("Choose which document this is."), field="document_type")
+    ctype = check_document_upload(upload, field="file")
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

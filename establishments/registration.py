@@ -34,7 +34,7 @@ from accounts.fields import DigitsField, PhoneField
 from accounts.models import Channel, IdType, OneTimeCode, User
 from accounts.registry import get_registry
 from accounts.services import otp_issue
-from eservices.services import MAX_ATTACHMENT_BYTES, TransitionError, sniff, to_json
+from eservices.services import TransitionError, check_document_upload, to_json
 
 from .models import Establishment, EstablishmentApplication, EstablishmentOwner, LiaisonOfficer
 
@@ -311,26 +311,8 @@ def _locked_draft(application: EstablishmentApplication) -> EstablishmentApplica
 
 
 def check_proof(upload: UploadedFile) -> str:
-    """The content type of an official proof document: PDF, JPEG or PNG by its content, ≤ 5 MB."""
-    if upload.size > MAX_ATTACHMENT_BYTES:
-        raise ServiceError(_("The file is larger than 5 MB."), field="proof")
-    upload.seek(0)
-    ctype = sniff(upload.read(16))
-    if ctype is None:
-        raise ServiceError(
-            _("The file is not a PDF, JPEG or PNG document (its content was checked)."),
-            field="proof",
-        )
-    if ctype != "application/pdf":
-        from PIL import Image
-
-        try:
-            upload.seek(0)
-            Image.open(upload).verify()
-        except Exception as exc:
-            raise ServiceError(_("The picture is damaged or incomplete."), field="proof") from exc
-    upload.seek(0)
-    return ctype
+    """The content type of an official proof document (the engine's check for uploads)."""
+    return check_document_upload(upload, field="proof")
 
 
 def application_start() -> EstablishmentApplication:
