@@ -358,39 +358,37 @@ class RuleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
+class LogAdmin(admin.ModelAdmin):
+    """A record the system writes (messages, documents, access log): staff read it, never add."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LogAdmin):
     list_display = ("created_at", "user", "channel", "title", "segments", "status")
     list_filter = ("channel", "status")
     search_fields = ("user__id_number", "title", "sent_to")
     list_select_related = ("user",)
-    readonly_fields = [f.name for f in Notification._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(LogAdmin):
     list_display = ("created_at", "kind", "title", "owner", "code", "status", "verified_count")
     list_filter = ("kind", "status")
     search_fields = ("code", "owner__id_number", "title")
     list_select_related = ("owner",)
-    readonly_fields = [f.name for f in Document._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
 
 
 @admin.register(AccessLogEntry)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(LogAdmin):
     list_display = ("at", "subject", "staff", "service", "action")
     list_filter = ("action",)
     list_select_related = ("subject", "staff")
-    readonly_fields = ("at", "subject", "staff", "service", "action")
-
-    def has_add_permission(self, request):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False
