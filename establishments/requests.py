@@ -11,6 +11,7 @@ import datetime as dt
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from phonenumber_field.formfields import PhoneNumberField
@@ -208,14 +209,19 @@ def injury_notice_approve(req) -> None:
     )
 
 
+def _injury_notice_who() -> str:
+    r = rule("injury.report_days_establishment", on=timezone.localdate())
+    return _(
+        "The liaison officer of an active establishment, for one of its employees, within "
+        "%(days)s days of the injury%(provisional)s; a late notice is still received."
+    ) % {"days": plain(r.value), "provisional": _(" (provisional figure)") if r.is_default else ""}
+
+
 INJURY_NOTICE = register(
     RequestService(
         code="est.injury-notice",
         form_class=InjuryNoticeForm,
-        who=gettext_lazy(
-            "The liaison officer of an active establishment, for one of its employees, within 7 "
-            "days of the injury (provisional figure); a late notice is still received."
-        ),
+        who=lazy(_injury_notice_who, str)(),
         decision_days=14,
         reference_prefix="EINJ",
         audience="establishment",
