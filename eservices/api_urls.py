@@ -3,7 +3,10 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from household import api_urls as household_api
 from individuals.benefits import api_lump_sum, api_unemployment
+from payments import api_urls as payments_api
+from pensions import api_urls as pensions_api
 
 from . import api
 
@@ -19,4 +22,8 @@ urlpatterns = [
     # Calculators of the benefit services, each module mounting its own paths under v1/calculators/
     *api_unemployment.urlpatterns,
     *api_lump_sum.urlpatterns,
+    # Each app's own endpoints (calculators, the bill-payment network's biller interface)
+    *pensions_api.urlpatterns,
+    *household_api.urlpatterns,
+    *payments_api.urlpatterns,
 ]

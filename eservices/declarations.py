@@ -63,6 +63,15 @@ def register(spec: RequestService) -> RequestService:
     return spec
 
 
+# Services that are pages (inquiries, calculators, payments, documents) declare their page here from
+# their app's ready(): code -> URL name. Declaring one marks its catalogue entry implemented.
+PAGE_SERVICES: dict[str, str] = {}
+
+
+def register_page(code: str, url_name: str) -> None:
+    PAGE_SERVICES[code] = url_name
+
+
 def get_request_service(code: str) -> RequestService:
     try:
         return REQUEST_SERVICES[code]

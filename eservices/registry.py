@@ -46,10 +46,17 @@ class Service:
     url_name: str | None = None
 
     @property
+    def page(self) -> str | None:
+        """The URL name of its page: set in the catalogue or declared by its app."""
+        from .declarations import PAGE_SERVICES
+
+        return self.url_name or PAGE_SERVICES.get(self.code)
+
+    @property
     def implemented(self) -> bool:
         from .declarations import REQUEST_SERVICES
 
-        return self.url_name is not None or self.code in REQUEST_SERVICES
+        return self.page is not None or self.code in REQUEST_SERVICES
 
     @property
     def url(self) -> str | None:
@@ -57,4 +64,4 @@ class Service:
 
         if self.code in REQUEST_SERVICES:
             return reverse("eservices:request_start", args=[self.code])
-        return reverse(self.url_name) if self.url_name else None
+        return reverse(self.page) if self.page else None

@@ -525,16 +525,29 @@ ROWS: list[tuple[str, str, str, str, bool, str, str]] = [
 ]
 
 
+# Each app keeps the rule rows it reads in its own module (a ROWS list of the same shape as above);
+# a data migration in that app calls seed_rules so that its rows exist.
+SEED_MODULES = (
+    "eservices.rules_seed_benefits",
+    "eservices.rules_seed_lump",
+    "payments.rules_seed",
+    "pensions.rules_seed",
+    "household.rules_seed",
+)
+
+
 def seed_rules(rule_model) -> int:
     """Create the rows that do not exist yet (used by the data migrations and by the tests)."""
     import datetime as dt
     from decimal import Decimal
 
-    from .rules_seed_benefits import ROWS as BENEFIT_ROWS
-    from .rules_seed_lump import ROWS as LUMP_ROWS
+    import importlib
 
+    rows = list(ROWS)
+    for module in SEED_MODULES:
+        rows += importlib.import_module(module).ROWS
     made = 0
-    for key, value, start, source, default, ar, en in ROWS + BENEFIT_ROWS + LUMP_ROWS:
+    for key, value, start, source, default, ar, en in rows:
         _obj, created = rule_model.objects.get_or_create(
             key=key,
             effective_from=dt.date.fromisoformat(start),

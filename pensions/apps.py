@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PensionsConfig(AppConfig):
-    """Retirement and household pensions (built in later issues)."""
+    """Retirement: the expected-pension calculator, pension requests, payroll and retiree loans."""
 
     name = "pensions"
     verbose_name = _("Pensions")

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,7 @@ LOCAL_APPS = [
     "establishments",
     "pensions",
     "payments",
+    "household",
     "eservices",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
@@ -133,7 +135,31 @@ CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict = {}
+# Scheduled work (celery beat). Each task is idempotent: running it twice changes nothing.
+CELERY_BEAT_SCHEDULE: dict = {
+    # Contributions of last month for every establishment and subscriber, and late penalties.
+    "monthly-billing": {
+        "task": "payments.tasks.bill_previous_month",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
+    },
+    "daily-penalties": {
+        "task": "payments.tasks.post_late_penalties",
+        "schedule": crontab(minute=0, hour=2),
+    },
+    # The bill-payment network's settlement file of yesterday against the payments recorded.
+    "daily-reconciliation": {
+        "task": "payments.tasks.reconcile_yesterday",
+        "schedule": crontab(minute=0, hour=6),
+    },
+    "pension-payroll": {
+        "task": "pensions.tasks.run_pension_payroll",
+        "schedule": crontab(minute=0, hour=3, day_of_month=25),
+    },
+    "household-payments": {
+        "task": "household.tasks.pay_household_pensions",
+        "schedule": crontab(minute=0, hour=4, day_of_month=1),
+    },
+}
 
 # --- Authentication --------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -1,0 +1,1 @@
+"""Household social security: accounts, profiles, applications, entitlement, payments."""
