@@ -1,5 +1,8 @@
+"""The money side in the admin: each part keeps its admin classes in its own module."""
+
 from django.contrib import admin
 
+from . import admin_exemptions, admin_ledger, admin_network, admin_subscriptions  # noqa: F401
 from .models import BenefitPayment
 
 

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+"""/payments/…: each part of the money side mounts its own URL module."""
+
+from django.urls import include, path
+
+from . import urls_network, urls_statements, urls_subscriptions
 
 app_name = "payments"
-urlpatterns: list = []
+urlpatterns = [
+    path("", include(urls_statements)),
+    path("", include(urls_network)),
+    path("", include(urls_subscriptions)),
+]

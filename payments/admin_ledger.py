@@ -1,0 +1,3 @@
+"""Admin of this part of the money side."""
+
+from django.contrib import admin  # noqa: F401

@@ -1,0 +1,1 @@
+"""Declarations of this part of the money side on the e-service engine."""
