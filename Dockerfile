@@ -13,8 +13,8 @@ WORKDIR /app
 COPY requirements.lock .
 RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY . .
-RUN DJANGO_DEBUG=False DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput -v0 \
- && DJANGO_DEBUG=False DJANGO_SECRET_KEY=build-only python manage.py compilemessages -l ar -v0 \
+RUN DJANGO_DEBUG=False DJANGO_SECRET_KEY=build-only NETWORK_SHARED_SECRET=build-only python manage.py collectstatic --noinput -v0 \
+ && DJANGO_DEBUG=False DJANGO_SECRET_KEY=build-only NETWORK_SHARED_SECRET=build-only python manage.py compilemessages -l ar -v0 \
  && useradd --system --uid 1000 --home /app portal && mkdir -p /app/var/media \
  && chown -R portal /app/var
 USER portal

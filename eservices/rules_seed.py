@@ -531,6 +531,7 @@ SEED_MODULES = (
     "eservices.rules_seed_benefits",
     "eservices.rules_seed_lump",
     "payments.rules_seed",
+    "payments.rules_seed_exemptions",
     "pensions.rules_seed",
     "household.rules_seed",
 )

@@ -207,6 +207,18 @@ SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 SMS_CALLBACK_TOKEN = env("SMS_CALLBACK_TOKEN", default="")
 SMS_SENDER_ID = env("SMS_SENDER_ID", default="SSC")
 
+# --- The national bill-payment network (eFAWATEERcom model) ------------------------------------
+# The shared secret that signs the network's requests (HMAC-SHA256). In development a fixed,
+# public value; production must set its own (refused below when DEBUG is off).
+NETWORK_SHARED_SECRET = env("NETWORK_SHARED_SECRET", default="dev-network-secret" if DEBUG else "")
+if not NETWORK_SHARED_SECRET:
+    raise ImproperlyConfigured("NETWORK_SHARED_SECRET must be set when DJANGO_DEBUG is off.")
+NETWORK_BILLER_CODE = env("NETWORK_BILLER_CODE", default="SSC-042")
+NETWORK_SIGNATURE_WINDOW = timedelta(minutes=env.int("NETWORK_SIGNATURE_WINDOW_MINUTES", default=5))
+NETWORK_SETTLEMENT_DIR = Path(env("NETWORK_SETTLEMENT_DIR", default=str(VAR_DIR / "settlements")))
+# The demo button that pays a bill through the network simulator: never in production.
+NETWORK_SIMULATOR_ENABLED = env.bool("NETWORK_SIMULATOR_ENABLED", default=DEBUG)
+
 if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:

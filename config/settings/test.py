@@ -20,3 +20,6 @@ CAPTCHA_TEST_MODE = True
 MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+NETWORK_SHARED_SECRET = "test-network-secret"
+NETWORK_SIMULATOR_ENABLED = True
+NETWORK_SETTLEMENT_DIR = BASE_DIR / "var" / "test-settlements"  # noqa: F405
