@@ -501,3 +501,61 @@ class SubscriptionWage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription} {self.from_month} {self.wage}"
+
+
+class ContributionRelief(models.Model):
+    """A programme's waiver of contributions (defense orders, entrepreneurial establishments...):
+    for one establishment's employees (one person, or all of them when ``individual`` is empty), one
+    month and one insurance branch, the share of the employer's and of the employee's contribution
+    that is not billed. Created when a programme request is approved; monthly billing applies it."""
+
+    class Branch(models.TextChoices):
+        OLD_AGE = "old_age", _("Old age, disability and death")
+        INJURY = "injury", _("Work injury")
+        MATERNITY = "maternity", _("Maternity")
+        UNEMPLOYMENT = "unemployment", _("Unemployment")
+
+    establishment = models.ForeignKey(
+        "establishments.Establishment", on_delete=models.PROTECT, related_name="reliefs"
+    )
+    individual = models.ForeignKey(
+        "individuals.Individual",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reliefs",
+        help_text=_("Empty: every employee of the establishment."),
+    )
+    month = models.DateField(_("contribution month"))
+    branch = models.CharField(_("insurance branch"), max_length=14, choices=Branch.choices)
+    employer_waived = models.DecimalField(
+        _("employer share waived"), max_digits=5, decimal_places=4, default=Decimal("1")
+    )
+    employee_waived = models.DecimalField(
+        _("employee share waived"), max_digits=5, decimal_places=4, default=Decimal("1")
+    )
+    request = models.ForeignKey(
+        "eservices.ServiceRequest", on_delete=models.PROTECT, related_name="reliefs"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contribution relief")
+        verbose_name_plural = _("contribution reliefs")
+        ordering = ["establishment", "month"]
+        indexes = [models.Index(fields=["month", "establishment"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(employer_waived__gte=0, employer_waived__lte=1)
+                & models.Q(employee_waived__gte=0, employee_waived__lte=1),
+                name="relief_share_is_fraction",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "individual", "month", "branch"],
+                name="relief_once_per_request",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.establishment} {self.month:%Y-%m} {self.branch}"
