@@ -36,6 +36,13 @@ class RequestService:
     compute: Callable[[Any, dict], Any] | None = None
     # What approval does (create payments, change the record...). Runs in the decision's transaction.
     on_approve: Callable[[Any], None] | None = None
+    # The currency of its amounts, as shown to people ("JD" in Jordan, "SAR" for the household
+    # pension of the second source).
+    currency: str = "JD"
+    # A service that asks its questions in its own step-by-step wizard names the wizard's start
+    # page here: the engine's start and answers pages send the applicant there; the wizard saves
+    # into the engine's draft, and submission, review and decision stay the engine's.
+    start_url_name: str | None = None
 
     def make_form(self, user=None, **kwargs) -> forms.Form:
         """The service's form; a form whose __init__ takes ``user`` gets the applicant, so that it
@@ -43,6 +50,12 @@ class RequestService:
         if user is not None and "user" in inspect.signature(self.form_class.__init__).parameters:
             kwargs["user"] = user
         return self.form_class(**kwargs)
+
+    @property
+    def currency_label(self):
+        from django.utils.translation import gettext
+
+        return {"JD": gettext("JD"), "SAR": gettext("SAR")}.get(self.currency, self.currency)
 
     @property
     def catalogue(self):

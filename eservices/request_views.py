@@ -60,6 +60,8 @@ def _steps(spec, req, current: str) -> list[dict]:
 @login_required
 def request_start(request: HttpRequest, code: str) -> HttpResponse:
     spec = get_request_service(code)
+    if spec.start_url_name:
+        return redirect(spec.start_url_name)
     reasons = spec.eligibility(request.user, timezone.localdate())
     draft = ServiceRequest.objects.filter(
         applicant=request.user, service_code=code, status=ServiceRequest.Status.DRAFT
@@ -84,11 +86,22 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if req.status != ServiceRequest.Status.DRAFT:
         return redirect("eservices:request_detail", pk=req.pk)
     spec = get_request_service(req.service_code)
+    if spec.start_url_name:
+        return redirect(spec.start_url_name)
     if request.method == "POST":
         form = spec.make_form(user=request.user, data=request.POST)
         if "save_draft" in request.POST:
             # Save what is there, valid or not yet, so nothing typed is lost.
-            data = {k: v for k, v in request.POST.items() if k in form.fields}
+            # every value of a multiple choice, not only the last one
+            data = {
+                k: (
+                    values
+                    if getattr(form.fields[k].widget, "allow_multiple_selected", False)
+                    else values[-1]
+                )
+                for k, values in request.POST.lists()
+                if k in form.fields
+            }
             request_save(req=req, user=request.user, data=data)
             messages.success(
                 request,

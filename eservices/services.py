@@ -337,9 +337,10 @@ def request_approve(*, req: ServiceRequest, staff, note: str = "") -> ServiceReq
         _log_access(req, staff, "decided")
         body = _("Your request %(ref)s was approved.") % {"ref": req.reference}
         if req.amount is not None:
-            body = _("Your request %(ref)s was approved: %(amount)s JD.") % {
+            body = _("Your request %(ref)s was approved: %(amount)s %(currency)s.") % {
                 "ref": req.reference,
                 "amount": req.amount,
+                "currency": spec.currency_label,
             }
         notify(
             user=req.applicant,
