@@ -7,7 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from .fields import OneTimeCodeField, PortalCaptchaField, normalise_digits
 from .models import Channel, IdType, login_key
 
-SIGN_IN_TYPES = [c for c in IdType.choices if c[0] != IdType.STAFF]
+# The household pension's accounts (Saudi ID / iqama) sign in on their own page.
+SIGN_IN_TYPES = [
+    c for c in IdType.choices if c[0] not in (IdType.STAFF, IdType.SA_NATIONAL, IdType.SA_IQAMA)
+]
 
 
 class IdentifierForm(forms.Form):

@@ -20,6 +20,10 @@ class IdType(models.TextChoices):
     ESTABLISHMENT = "establishment", _("Establishment insurance number")
     GOVERNMENT = "government", _("Government entity code")
     STAFF = "staff", _("Staff user name")
+    # The household social security (the Saudi developed model, hh.*): the first digit of the
+    # 10-digit number tells them apart (1 citizen, 2 resident).
+    SA_NATIONAL = "sa_national", _("National ID number (Saudi)")
+    SA_IQAMA = "sa_iqama", _("Residence (iqama) number")
 
 
 class Channel(models.TextChoices):
@@ -133,6 +137,7 @@ class OneTimeCode(models.Model):
     class Purpose(models.TextChoices):
         ACTIVATION = "activation", _("Account activation")
         PASSWORD_RESET = "password_reset", _("Password reset")
+        MOBILE = "mobile", _("Mobile number confirmation")
 
     class Delivery(models.TextChoices):
         QUEUED = "queued", _("Queued")

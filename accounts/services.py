@@ -43,13 +43,23 @@ def _destination(user: User, channel: str) -> str:
     return str(user.phone)
 
 
-def otp_issue(*, user: User, purpose: str, channel: str | None = None) -> OneTimeCode:
+def otp_issue(
+    *,
+    user: User,
+    purpose: str,
+    channel: str | None = None,
+    length: int | None = None,
+    to: str | None = None,
+) -> OneTimeCode:
     """Make a new code for ``user`` and send it after the transaction commits.
 
     Earlier unused codes for the same purpose stop working. A new code may be asked for once every
-    ``OTP_RESEND_INTERVAL`` and at most ``OTP_MAX_SENDS_PER_HOUR`` times an hour.
+    ``OTP_RESEND_INTERVAL`` and at most ``OTP_MAX_SENDS_PER_HOUR`` times an hour. ``length`` is
+    the number of digits (``OTP_LENGTH`` by default); ``to`` sends the code to another number or
+    address than the account's, to prove a new one (the mobile number being changed).
     """
     channel = channel or user.activation_channel
+    length = length or settings.OTP_LENGTH
     now = timezone.now()
     with transaction.atomic():
         # Lock the user row so that two quick requests cannot both pass the throttle.
@@ -69,9 +79,9 @@ def otp_issue(*, user: User, purpose: str, channel: str | None = None) -> OneTim
                 3600,
                 _("Too many codes were asked for in the last hour. Try again later."),
             )
-        destination = _destination(user, channel)
+        destination = to or _destination(user, channel)
         recent.filter(used_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now)
-        code = f"{secrets.randbelow(10**settings.OTP_LENGTH):0{settings.OTP_LENGTH}d}"
+        code = f"{secrets.randbelow(10**length):0{length}d}"
         otp = OneTimeCode.objects.create(
             user=user,
             purpose=purpose,
@@ -190,6 +200,8 @@ def home_url_for(user: User) -> str:
         return reverse("admin:index")
     if user.is_establishment:
         return reverse("establishments:home")
+    if user.id_type in (IdType.SA_NATIONAL, IdType.SA_IQAMA):
+        return reverse("household:home")
     return reverse("individuals:home")
 
 
@@ -198,6 +210,8 @@ def code_message(*, purpose: str, code: str) -> str:
     minutes = int(settings.OTP_VALIDITY.total_seconds() // 60)
     if purpose == OneTimeCode.Purpose.ACTIVATION:
         text = _("Activation code: %(code)s, valid %(m)s min. Do not share it.")
+    elif purpose == OneTimeCode.Purpose.MOBILE:
+        text = _("Mobile confirmation code: %(code)s, valid %(m)s min. Do not share it.")
     else:
         text = _("Password reset code: %(code)s, valid %(m)s min. Do not share it.")
     return str(text) % {"code": code, "m": minutes}

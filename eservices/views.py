@@ -10,6 +10,7 @@ from .selectors import catalogue_for
 AUDIENCES = {
     "individuals": ("individual", _("Individual services")),
     "establishments": ("establishment", _("Establishment services")),
+    "household": ("household", _("Household social security")),
 }
 
 

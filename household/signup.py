@@ -1,0 +1,138 @@
+"""hh.register: an account from the ID or iqama number, a temporary password by SMS, and the
+forced change of that password at the first sign-in.
+
+The sign-in key is ``sa_national:<number>`` or ``sa_iqama:<number>`` (accounts.User); the number's
+first digit chooses which. The temporary password is never stored in clear: it travels once to the
+SMS task, as one-time codes do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from functools import wraps
+
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.exceptions import ServiceError
+from accounts.models import Channel, IdType, User, login_key
+
+from .identity import get_identity_backend
+from .models import Profile
+from .validators import clean_saudi_id, id_type_for
+
+HOUSEHOLD_TYPES = (IdType.SA_NATIONAL, IdType.SA_IQAMA)
+# No 0/O, 1/l/I: read from a phone screen and typed by hand.
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
+
+
+def temporary_password() -> str:
+    return "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(10))
+
+
+def is_household(user) -> bool:
+    return bool(user and user.is_authenticated and user.id_type in HOUSEHOLD_TYPES)
+
+
+def household_register(*, id_number: str, birth_date: dt.date, mobile: str) -> User:
+    """Create the account and send its temporary password by SMS (after the commit)."""
+    number = clean_saudi_id(id_number)
+    if birth_date > timezone.localdate():
+        raise ServiceError(_("The date of birth cannot be in the future."), field="birth_date")
+    id_type = id_type_for(number)
+    if User.objects.filter(username=login_key(id_type, number)).exists():
+        raise ServiceError(
+            _("An account exists for this number. Sign in with your password."), field="id_number"
+        )
+    person = get_identity_backend().verify(number=number, birth_date=birth_date)
+    password = temporary_password()
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                id_type,
+                number,
+                password,
+                full_name=person.name_ar,
+                phone=mobile,
+                activation_channel=Channel.SMS,
+            )
+            Profile.objects.create(
+                user=user,
+                birth_date=birth_date,
+                must_change_password=True,
+                temporary_password_sent_at=timezone.now(),
+            )
+    except IntegrityError as exc:  # two registrations of the same number at once
+        raise ServiceError(
+            _("An account exists for this number. Sign in with your password."), field="id_number"
+        ) from exc
+    _send_temporary_password(user, password)
+    return user
+
+
+def _send_temporary_password(user: User, password: str) -> None:
+    from .tasks import deliver_temporary_password
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(
+        lambda: deliver_temporary_password.delay(user.pk, password, language), robust=True
+    )
+
+
+def temporary_password_message(password: str) -> str:
+    return _("Your temporary password: %(password)s. Change it when you first sign in.") % {
+        "password": password
+    }
+
+
+def password_change(*, user: User, new_password: str) -> User:
+    """The first sign-in's change of the temporary password (the form has validated it)."""
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(user=user)
+        user.set_password(new_password)
+        fields = ["password"]
+        if not user.is_activated:
+            user.activated_at = timezone.now()  # the SMS reached them: the mobile is theirs
+            fields.append("activated_at")
+        user.save(update_fields=fields)
+        profile.must_change_password = False
+        if profile.mobile_confirmed_at is None:
+            profile.mobile_confirmed_at = timezone.now()
+        profile.save(update_fields=["must_change_password", "mobile_confirmed_at"])
+    return user
+
+
+def after_password_change(request, user: User) -> None:
+    update_session_auth_hash(request, user)
+
+
+def household_view(*, profile_complete: bool = False, allow_temporary: bool = False):
+    """Guard a household page: signed in (on the household sign-in page) with a household
+    account, the temporary password changed, and (if asked) the profile complete."""
+
+    def decorate(view):
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("household:sign_in"))
+            if not is_household(user) or not hasattr(user, "household_profile"):
+                raise PermissionDenied
+            profile = user.household_profile
+            if profile.must_change_password and not allow_temporary:
+                return redirect("household:password_change")
+            if profile_complete and not profile.is_complete:
+                return redirect("household:profile")
+            return view(request, *args, **kwargs)
+
+        return guarded
+
+    return decorate

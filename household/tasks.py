@@ -1,0 +1,57 @@
+"""Celery tasks of the household app: thin, they load by id and call services or backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from celery import shared_task
+from django.utils import translation
+
+from accounts.exceptions import TemporaryDeliveryError
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(TemporaryDeliveryError, ConnectionError, TimeoutError),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    retry_jitter=False,
+    max_retries=5,
+)
+def deliver_temporary_password(self, user_id: int, password: str, language: str = "ar") -> str:
+    """Send a new account's temporary password to its mobile (the password is never logged)."""
+    from accounts import sms
+    from accounts.models import User
+    from accounts.tasks import is_temporary_failure
+
+    from .signup import temporary_password_message
+
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or not user.phone:
+        return "missing"
+    with translation.override(language):
+        body = temporary_password_message(password)
+    try:
+        sms.send_sms(str(user.phone), body)
+    except Exception as exc:
+        temporary = is_temporary_failure(exc)
+        if temporary is None:
+            raise
+        log.warning("temporary password for user %s not delivered: %s", user_id, exc)
+        if not temporary or self.request.retries >= self.max_retries:
+            return "failed"
+        raise TemporaryDeliveryError(str(exc)) from exc
+    return "sent"
+
+
+@shared_task
+def pay_household_pensions(today: str | None = None) -> int:
+    """The monthly run (celery beat, the 1st at 04:00): each active pension is paid once for each
+    month due up to this one. Safe to run again: a month already paid is left alone."""
+    from .payouts import pay_due_pensions
+
+    day = dt.date.fromisoformat(today) if today else None
+    return pay_due_pensions(today=day)
