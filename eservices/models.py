@@ -249,7 +249,7 @@ class Document(models.Model):
     class Kind(models.TextChoices):
         RECEIPT = "receipt", _("Submission receipt")
         DECISION = "decision", _("Decision notice")
-        STATEMENT = "statement", _("Detailed insurance statement")
+        STATEMENT = "statement", _("Statement")
         LETTER = "letter", _("Letter")
 
     class Status(models.TextChoices):

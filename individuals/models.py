@@ -198,6 +198,8 @@ class WageRecord(models.Model):
             models.CheckConstraint(condition=models.Q(month__day=1), name="wage_month_first_day"),
             models.CheckConstraint(condition=models.Q(wage__gte=0), name="wage_not_negative"),
         ]
+        # Monthly billing sums a month's wages per establishment.
+        indexes = [models.Index(fields=["month", "establishment"], name="wage_month_establishment")]
 
     def __str__(self) -> str:
         return f"{self.individual} {self.month:%Y-%m} {self.wage}"

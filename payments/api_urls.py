@@ -1,6 +1,19 @@
-"""The money side's JSON endpoints, mounted under /api/ by eservices/api_urls.py (the biller
-interface of the bill-payment network lives in network_api.py)."""
+"""The money side's JSON endpoints, mounted under /api/ by eservices/api_urls.py: the biller
+interface of the bill-payment network (network_api.py, docs/payments-network.md)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import network_api
+
+urlpatterns: list = [
+    path(
+        "efawateercom/v1/bill-inquiry",
+        network_api.bill_inquiry,
+        name="efw_bill_inquiry",
+    ),
+    path(
+        "efawateercom/v1/payment-notification",
+        network_api.payment_notification,
+        name="efw_payment_notification",
+    ),
+]

@@ -559,3 +559,100 @@ class ContributionRelief(models.Model):
 
     def __str__(self) -> str:
         return f"{self.establishment} {self.month:%Y-%m} {self.branch}"
+
+
+# --- Vehicles of self-employed owners and of establishments, and their drivers (h6c) -----------
+
+
+class Vehicle(models.Model):
+    """A vehicle whose drivers are covered: owned by a self-employed person or an establishment.
+    Recorded when the first driver is added to it (self.add-driver, est.add-driver)."""
+
+    class Type(models.TextChoices):
+        TAXI = "taxi", _("Taxi")
+        SERVICE = "service", _("Shared taxi (service)")
+        BUS = "bus", _("Bus")
+        MINIBUS = "minibus", _("Minibus")
+        TRUCK = "truck", _("Truck")
+        PICKUP = "pickup", _("Pickup")
+        TOURIST = "tourist", _("Tourist transport vehicle")
+        DRIVING_SCHOOL = "driving_school", _("Driving-school vehicle")
+        OTHER = "other", _("Other")
+
+    plate_number = models.CharField(_("plate number"), max_length=20, unique=True)
+    vehicle_type = models.CharField(_("vehicle type"), max_length=16, choices=Type.choices)
+    individual = models.ForeignKey(
+        "individuals.Individual",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vehicles",
+        verbose_name=_("self-employed owner"),
+    )
+    establishment = models.ForeignKey(
+        "establishments.Establishment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vehicles",
+        verbose_name=_("establishment"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vehicle")
+        verbose_name_plural = _("vehicles")
+        ordering = ["plate_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(individual__isnull=False, establishment__isnull=True)
+                    | models.Q(individual__isnull=True, establishment__isnull=False)
+                ),
+                name="vehicle_one_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.plate_number
+
+
+class VehicleDriver(models.Model):
+    """A driver on a vehicle from a date (until ``end_date``), as an approved request recorded."""
+
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.PROTECT, related_name="drivers", verbose_name=_("vehicle")
+    )
+    national_number = models.CharField(_("driver's national number"), max_length=10)
+    name_ar = models.CharField(_("driver's name"), max_length=200)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    request = models.OneToOneField(
+        "eservices.ServiceRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vehicle_driver",
+        verbose_name=_("request"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("vehicle driver")
+        verbose_name_plural = _("vehicle drivers")
+        ordering = ["vehicle", "start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["vehicle", "national_number"],
+                condition=models.Q(end_date__isnull=True),
+                name="driver_once_per_vehicle",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True)
+                | models.Q(end_date__gte=models.F("start_date")),
+                name="driver_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.vehicle} {self.national_number}"

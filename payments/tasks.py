@@ -16,8 +16,11 @@ def _previous_month(today: dt.date) -> dt.date:
 def bill_previous_month(month: str | None = None) -> dict:
     """Contributions of last month (or ``month``, YYYY-MM-01) for every account."""
     from .billing import bill_month
+    from .subscriptions.services import apply_annual_increases
 
     on = dt.date.fromisoformat(month) if month else _previous_month(timezone.localdate())
+    if on.month == 1:  # subscribers' chosen annual increase takes effect from January
+        apply_annual_increases(on)
     return bill_month(on)
 
 

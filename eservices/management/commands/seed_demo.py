@@ -6,7 +6,14 @@ from eservices.demo import seed
 
 # Apps that add their own demo data: each has a demo.py whose seed() is idempotent and returns the
 # sign-in rows (who, identifier, password) it adds.
-APP_DEMOS = ("payments.demo", "pensions.demo", "household.demo")
+APP_DEMOS = (
+    "payments.demo_subscriptions",  # before the billing demo, so that subscribers are billed
+    "payments.demo",
+    "payments.demo_exemptions",
+    "establishments.programmes.demo",
+    "pensions.demo",
+    "household.demo",
+)
 
 
 class Command(BaseCommand):
