@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('eservices', '0008_wage_month_establishment_index'),
+        ('eservices', '0008_document_kind_statement'),
         ('establishments', '0005_programmes_rules'),
         ('individuals', '0005_wagerecord_submission'),
     ]
