@@ -424,3 +424,20 @@ def test_timezone_today_is_used_for_the_future_check():
         answer=3,
     )
     assert not form.is_valid() and "birth_date" in form.errors
+
+
+def test_a_temporary_password_opens_no_other_page_of_the_portal(client):
+    """Signed in with the temporary password, every page leads to the password change first."""
+    from household.models import Profile
+
+    from .factories_household import household_user
+
+    user = household_user(must_change_password=True)
+    client.force_login(user)
+    for url in ("/", "/requests/", "/inbox/", "/services/individuals/", "/household/"):
+        resp = client.get(url)
+        assert resp.status_code == 302, url
+        assert resp["Location"] == "/household/password/", url
+    assert client.get("/household/password/").status_code == 200
+    Profile.objects.filter(user=user).update(must_change_password=False)
+    assert client.get("/inbox/").status_code == 200
