@@ -269,3 +269,47 @@ class Movement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.individual} {self.date}"
+
+
+class SubmissionRow(models.Model):
+    """One row of a submitted file, as sent and as checked: the staging table between the check
+    and the confirmation (see ``submissions.py``).
+
+    Rows are loaded in bulk (PostgreSQL's COPY) and read back with set-based SQL; they are deleted
+    when the submission is saved, or when a file with errors is superseded. They can always be
+    made again from the file, so on PostgreSQL the table is UNLOGGED (no write-ahead log: a crash
+    empties it, and a checked file is then sent again). For the same reason the link to the
+    submission has no database constraint: a trigger per loaded row would cost more than the load
+    (Django still deletes the rows with their submission)."""
+
+    pk = models.CompositePrimaryKey("submission_id", "line")
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_constraint=False,
+        db_index=False,  # the primary key (submission, line) serves
+    )
+    line = models.PositiveIntegerField(_("line"))
+    # The cells as sent (for the file with an error column).
+    national_number = models.TextField(blank=True)
+    date_text = models.TextField(blank=True)
+    wage_text = models.TextField(blank=True)
+    reason_text = models.TextField(blank=True)
+    # The values as read.
+    nn = models.TextField(blank=True)
+    date = models.DateField(null=True, blank=True)
+    wage = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
+    reason = models.CharField(max_length=40, blank=True)
+    # What the checks found.
+    individual_id = models.BigIntegerField(null=True, blank=True)
+    period_id = models.BigIntegerField(null=True, blank=True)
+    errors = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("row of a submitted file")
+        verbose_name_plural = _("rows of submitted files")
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}:{self.line}"
+

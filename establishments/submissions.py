@@ -1,14 +1,17 @@
-"""Coverage movements and wage files: parsing, row-by-row checks, confirmation.
+"""Coverage movements and wage files: reading, checking, confirmation.
 
-A file (CSV or XLSX, by its content) is streamed row by row; the rows are checked in chunks of
-``CHUNK`` with one query per table per chunk (civil registry, individuals, insurance periods,
-wage records), never one per row. Two files are written as the rows go, so memory does not grow
-with the file: the *errors file* (every row as sent plus an error column, for the officer) and the
-*work file* (the normalised valid rows, for the confirmation).
+A file (CSV or XLSX, by its content) is streamed row by row. Each row's own checks (the format of
+the national number, dates, amounts against the minimum and the cap, reasons) run in Python as it
+is read (``RowReader``); the rows go into a TEMP table in chunks of ``CHUNK`` (PostgreSQL's COPY),
+and then one statement checks them all against the records (civil registry, individuals,
+insurance periods, wage records, duplicates in the file) and writes them into the staging table
+``SubmissionRow`` with their errors (``submission_sql``). Memory does not grow with the file.
+The *errors file* (every row as sent plus an error column) is written from the staging table.
 
 Only a file with no errors can be confirmed (a file with errors is corrected and sent again as a
-whole); confirming saves every row in one transaction, with bulk inserts and updates per chunk.
-The same file (its SHA-256) is accepted once per establishment and kind.
+whole); confirming saves every row in one transaction, with a few set-based statements. The same
+file (its SHA-256) is accepted once per establishment and kind. One row sent by the form goes
+through the same checks and the same saving.
 """
 
 from __future__ import annotations
@@ -21,39 +24,34 @@ import io
 import re
 import tempfile
 import zipfile
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.files import File
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from accounts.exceptions import ServiceError
 from accounts.fields import normalise_digits
-from accounts.models import CivilRecord
 from eservices.rules import RuleMissing, plain, rule
 from eservices.services import sniff
-from individuals.models import Individual, InsurancePeriod, WageRecord
 
-from .models import Establishment, Movement, Submission
+from . import submission_sql as sql
+from .models import Establishment, Submission, SubmissionRow
+from .submission_sql import START_KINDS, WAGE_KINDS
 
 K = Submission.Kind
 S = Submission.Status
-CHUNK = 500  # rows per bulk lookup, per progress update and per bulk write
+CHUNK = 5000  # rows per COPY into the TEMP table and per progress update
 MAX_FILE_BYTES = 20 * 1024 * 1024
 SHOWN_ERRORS = 200
 MOVEMENT_KINDS = (K.START_MOVEMENTS, K.STOP_MOVEMENTS, K.PREV_YEARS_MOVEMENTS)
-WAGE_KINDS = (K.JANUARY_WAGES, K.MONTHLY_WAGES, K.PREV_YEARS_WAGES)
-START_KINDS = (K.START_MOVEMENTS, K.PREV_YEARS_MOVEMENTS)
 PAST_KINDS = (K.PREV_YEARS_WAGES, K.PREV_YEARS_MOVEMENTS)
 NN = re.compile(r"^\d{10}$")
-MANDATORY = InsurancePeriod.Coverage.MANDATORY
 
 STOP_REASONS: list[tuple[str, object]] = [
     ("resignation", gettext_lazy("Resignation")),
@@ -86,7 +84,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     K.MONTHLY_WAGES: ("national_number", "wage"),
     K.PREV_YEARS_WAGES: ("national_number", "wage", "date", "reason"),
 }
-WORK_FIELDS = ("line", "nn", "individual_id", "period_id", "date", "wage", "reason")
+RAW_ORDER = ("national_number", "date", "wage", "reason")  # Row.raw, as sql.LOAD_COLUMNS
 
 
 def column_labels(kind: str) -> list[str]:
@@ -203,7 +201,9 @@ def iter_rows(fh, fmt: str) -> Iterator[tuple[int, list[str]]]:
         finally:
             wb.close()
         return
-    text = io.TextIOWrapper(fh, encoding=_csv_encoding(fh), newline="")
+    encoding = _csv_encoding(fh)
+    inner = getattr(fh, "file", None)  # a Django File: read its file, not through its proxy
+    text = io.TextIOWrapper(inner if isinstance(inner, io.IOBase) else fh, encoding, newline="")
     try:
         first = text.readline()
         delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -235,45 +235,72 @@ def count_rows(fh, fmt: str) -> int:
     return max(n - 1, 0)
 
 
-# --- Checking rows ---------------------------------------------------------------------------
+# --- Reading rows ----------------------------------------------------------------------------
 
 
-@dataclass
 class Row:
-    line: int
-    cells: list[str]
-    nn: str = ""
-    date: dt.date | None = None
-    wage: Decimal | None = None
-    reason: str = ""
-    individual_id: int | None = None
-    period_id: int | None = None
-    errors: list[tuple[str, str]] = field(default_factory=list)
+    """One row as read: the cells, the values and the row's own errors (no database yet)."""
 
-    def error(self, field_name: str, message) -> None:
-        self.errors.append((field_name, str(message)))
+    __slots__ = ("line", "raw", "nn", "key", "date", "wage", "reason", "errors")
+
+    def __init__(self, line: int, raw: tuple[str, str, str, str]):
+        self.line = line
+        self.raw = raw  # national number, date, wage, reason: as sent ("" if not a column)
+        self.nn = ""
+        self.key: str | None = None  # the national number if its format is right
+        self.date: dt.date | None = None
+        self.wage: Decimal | None = None
+        self.reason = ""
+        self.errors: list[tuple[str, str]] = []
 
     @property
     def message(self) -> str:
-        return "؛ ".join(m for _f, m in self.errors)
+        return sql.SEP.join(m for _f, m in self.errors)
+
+    def load_values(self) -> tuple:
+        """The row for the TEMP table, in ``submission_sql.LOAD_COLUMNS`` order."""
+        return (
+            self.line,
+            *self.raw,
+            self.nn,
+            self.key,
+            self.date,
+            self.wage,
+            self.reason,
+            self.message if self.errors else None,
+        )
 
 
-DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y/%m/%d", "%d-%m-%Y")
+DATE_YMD = re.compile(r"(\d{4})([-/])(\d{1,2})\2(\d{1,2})")  # %Y-%m-%d, %Y/%m/%d
+DATE_DMY = re.compile(r"(\d{1,2})([-/])(\d{1,2})\2(\d{4})")  # %d/%m/%Y, %d-%m-%Y
+MAX_WAGE_DIGITS = 9  # WageRecord.wage and InsurancePeriod.monthly_wage: numeric(12, 3)
+# An amount as most files write it: at most 9 digits before the point and 3 after.
+PLAIN_AMOUNT = re.compile(r"[0-9]{1,9}(?:\.[0-9]{0,3})?")
 
 
 def _parse_date(text: str) -> dt.date | None:
+    """YYYY-MM-DD, DD/MM/YYYY, YYYY/MM/DD or DD-MM-YYYY (Arabic-Indic digits too); a time after
+    a T is ignored."""
     text = normalise_digits(text)
-    if " " in text or "T" in text:
-        text = re.split(r"[ T]", text)[0]
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 (a date, no time)
-        except ValueError:
-            continue
-    return None
+    if "T" in text:
+        text = text.split("T", 1)[0]
+    m = DATE_YMD.fullmatch(text)
+    if m:
+        y, mo, d = m.group(1, 3, 4)
+    else:
+        m = DATE_DMY.fullmatch(text)
+        if not m:
+            return None
+        d, mo, y = m.group(1, 3, 4)
+    try:
+        return dt.date(int(y), int(mo), int(d))
+    except ValueError:
+        return None
 
 
 def _parse_wage(text: str) -> Decimal | None:
+    if PLAIN_AMOUNT.fullmatch(text):  # the usual case: nothing more to check
+        return Decimal(text)
     text = normalise_digits(text).replace("٫", ".").replace("٬", "").replace(",", "")
     try:
         value = Decimal(text)
@@ -284,196 +311,149 @@ def _parse_wage(text: str) -> Decimal | None:
     return value
 
 
-def _reason_code(text: str) -> str | None:
-    t = text.strip().lower()
-    if t in REASON_ALIASES:
-        return REASON_ALIASES[t]
+def _reason_codes() -> dict[str, str]:
+    """Every accepted way of writing a reason (lower case) → its code, in the current language."""
+    codes: dict[str, str] = {}
     for code, label in STOP_REASONS:
-        if t in (code, str(label).lower()):
-            return code
-    return None
+        codes[code] = code
+        codes.setdefault(str(label).lower(), code)
+    codes.update(REASON_ALIASES)
+    return codes
 
 
-class Checker:
-    """The checks of one submission, applied to chunks of rows (a handful of queries a chunk)."""
+class RowReader:
+    """The checks of one row on its own: the format of the national number, the date, the wage
+    against the minimum and the cap in force, the reason. The checks against the records are set
+    based (``submission_sql``); both run for a file and for the form."""
 
-    def __init__(
-        self, *, establishment: Establishment, kind: str, period: dt.date | None, today=None
-    ):
-        self.establishment = establishment
+    def __init__(self, *, kind: str, period: dt.date | None, today: dt.date | None = None):
         self.kind = kind
         self.period = period
         self.today = today or timezone.localdate()
-        self.columns = COLUMNS[kind]
-        self.seen: dict[str, int] = {}  # national number -> first line (duplicates in the file)
-        self._limits: dict[dt.date, tuple[Decimal | None, Decimal | None]] = {}
+        columns = COLUMNS[kind]
+        self.positions = tuple(columns.index(c) if c in columns else None for c in RAW_ORDER)
+        self.has_date, self.has_wage, self.has_reason = (c in columns for c in RAW_ORDER[1:])
+        self.wage_on_period = kind in WAGE_KINDS
+        self.reasons = _reason_codes()
+        self._limits: dict[dt.date, tuple] = {}
+        self._rule_rows = {key: _rule_rows(key) for key in LIMIT_RULES}
+        self.m_nn = _("The national number must be exactly 10 digits.")
+        self.m_date = _("The date is not valid: write it as YYYY-MM-DD.")
+        self.m_future = _("The date cannot be in the future.")
+        self.m_year = (
+            _("The date must be within the chosen year (%(year)s).") % {"year": period.year}
+            if period
+            else ""
+        )
+        self.m_wage = _("The wage must be a positive amount in dinars.")
+        self.m_reason = _("Choose a reason for the stop from the list.")
 
-    def parse(self, line: int, cells: list[str]) -> Row:
-        row = Row(line=line, cells=cells)
-        values = dict(zip(self.columns, cells + [""] * len(self.columns), strict=False))
-        row.nn = normalise_digits(values["national_number"])
-        if not NN.match(row.nn):
-            row.error("national_number", _("The national number must be exactly 10 digits."))
-        elif row.nn in self.seen:
-            row.error(
-                "national_number",
-                _("This national number is repeated in the file (line %(line)s).")
-                % {"line": self.seen[row.nn]},
-            )
+    def read(self, line: int, cells: list[str]) -> Row:
+        n = len(cells)
+        raw = tuple([(cells[i] if i < n else "") if i is not None else "" for i in self.positions])
+        row = Row(line, raw)
+        text = raw[0]
+        if len(text) == 10 and text.isascii() and text.isdigit():
+            row.nn = row.key = text
         else:
-            self.seen[row.nn] = line
-        if "date" in self.columns:
-            raw = values["date"]
-            if raw or self.kind != K.PREV_YEARS_WAGES:
-                row.date = _parse_date(raw)
-                if row.date is None:
-                    row.error("date", _("The date is not valid: write it as YYYY-MM-DD."))
-                elif row.date > self.today:
-                    row.error("date", _("The date cannot be in the future."))
-                elif self.kind in PAST_KINDS and row.date.year != self.period.year:
-                    row.error(
-                        "date",
-                        _("The date must be within the chosen year (%(year)s).")
-                        % {"year": self.period.year},
-                    )
-        if "wage" in self.columns:
-            row.wage = _parse_wage(values["wage"])
-            if row.wage is None or row.wage <= 0:
-                row.wage = None
-                row.error("wage", _("The wage must be a positive amount in dinars."))
+            row.nn = normalise_digits(text)
+            if NN.match(row.nn):
+                row.key = row.nn
             else:
-                on = self.period if self.kind in WAGE_KINDS else row.date
-                if on is not None:
-                    low, cap = self._limits_on(on)
-                    if low is not None and row.wage < low:
-                        row.error(
-                            "wage",
-                            _("The wage is below the minimum wage (%(amount)s JD).")
-                            % {"amount": plain(low)},
-                        )
-                    if cap is not None and row.wage > cap:
-                        row.error(
-                            "wage",
-                            _("The wage is above the maximum insurable wage (%(amount)s JD).")
-                            % {"amount": plain(cap)},
-                        )
-        if "reason" in self.columns:
-            raw = values["reason"]
-            if raw or self.kind == K.STOP_MOVEMENTS or row.date is not None:
-                code = _reason_code(raw)
+                row.errors.append(("national_number", self.m_nn))
+        kind = self.kind
+        if self.has_date:
+            text = raw[1]
+            if text or kind != K.PREV_YEARS_WAGES:
+                row.date = _parse_date(text)
+                if row.date is None:
+                    row.errors.append(("date", self.m_date))
+                elif row.date > self.today:
+                    row.errors.append(("date", self.m_future))
+                elif kind in PAST_KINDS and row.date.year != self.period.year:
+                    row.errors.append(("date", self.m_year))
+        if self.has_wage:
+            self._read_wage(row, raw[2])
+        if self.has_reason:
+            text = raw[3]
+            if text or kind == K.STOP_MOVEMENTS or row.date is not None:
+                code = self.reasons.get(text.strip().lower())
                 if code is None:
-                    row.error("reason", _("Choose a reason for the stop from the list."))
+                    row.errors.append(("reason", self.m_reason))
                 else:
                     row.reason = code
         return row
 
-    def _limits_on(self, on: dt.date) -> tuple[Decimal | None, Decimal | None]:
+    def _read_wage(self, row: Row, text: str) -> None:
+        wage = _parse_wage(text)
+        if wage is None or wage <= 0:
+            row.errors.append(("wage", self.m_wage))
+            return
+        bad = False
+        on = self.period if self.wage_on_period else row.date
+        if on is not None:
+            low, cap, low_message, cap_message = self._limits_on(on)
+            if low is not None and wage < low:
+                row.errors.append(("wage", low_message))
+                bad = True
+            if cap is not None and wage > cap:
+                row.errors.append(("wage", cap_message))
+                bad = True
+        if wage.adjusted() >= MAX_WAGE_DIGITS:  # more than can be recorded (no cap in force)
+            if not bad:
+                row.errors.append(("wage", self.m_wage))
+            return
+        row.wage = wage
+
+    def _limits_on(self, on: dt.date) -> tuple:
+        """(minimum, cap, their messages) in force on ``on``, from the rule rows read when the
+        reader was made: no query while the rows stream into COPY."""
         if on not in self._limits:
-            out = []
-            for key in ("wage.minimum", "wage.cap"):
-                try:
-                    out.append(rule(key, on=on).value)
-                except RuleMissing:
-                    out.append(None)
-            self._limits[on] = (out[0], out[1])
+            low, cap = (_in_force(self._rule_rows[key], on) for key in LIMIT_RULES)
+            self._limits[on] = (
+                low,
+                cap,
+                low is not None
+                and _("The wage is below the minimum wage (%(amount)s JD).")
+                % {"amount": plain(low)},
+                cap is not None
+                and _("The wage is above the maximum insurable wage (%(amount)s JD).")
+                % {"amount": plain(cap)},
+            )
         return self._limits[on]
 
-    def check_chunk(self, rows: list[Row]) -> None:
-        """The checks that need the database: four queries for the whole chunk."""
-        nns = {r.nn for r in rows if NN.match(r.nn)}
-        if not nns:
-            return
-        registered = set(
-            CivilRecord.objects.filter(kind=CivilRecord.Kind.JORDANIAN, number__in=nns).values_list(
-                "number", flat=True
-            )
-        )
-        people = dict(
-            Individual.objects.filter(national_number__in=nns)
-            .exclude(national_number="")  # lets PostgreSQL use the partial unique index
-            .values_list("national_number", "id")
-        )
-        periods: dict[int, list[tuple]] = {}
-        for p in InsurancePeriod.objects.filter(individual_id__in=people.values()).values_list(
-            "id", "individual_id", "establishment_id", "start_date", "end_date"
-        ):
-            periods.setdefault(p[1], []).append(p)
-        wages_elsewhere: set[int] = set()
-        if self.kind in WAGE_KINDS and people:
-            wages_elsewhere = set(
-                WageRecord.objects.filter(individual_id__in=people.values(), month=self.period)
-                .exclude(establishment=self.establishment)
-                .values_list("individual_id", flat=True)
-            )
-        est_id = self.establishment.pk
-        for row in rows:
-            if row.nn not in nns:
-                continue
-            if row.nn not in registered:
-                row.error(
-                    "national_number", _("This national number is not in the civil registry.")
-                )
-                continue
-            row.individual_id = people.get(row.nn)
-            mine = periods.get(row.individual_id, [])
-            if self.kind in START_KINDS:
-                if row.date is not None and any(p[4] is None or p[4] >= row.date for p in mine):
-                    row.error(
-                        "date",
-                        _(
-                            "This person already has a coverage period that is open or overlaps"
-                            " this date."
-                        ),
-                    )
-            elif self.kind == K.STOP_MOVEMENTS:
-                if row.date is not None:
-                    p = next(
-                        (p for p in mine if p[2] == est_id and p[4] is None and p[3] <= row.date),
-                        None,
-                    )
-                    if p is None:
-                        row.error(
-                            "national_number",
-                            _("This person is not covered by this establishment on that date."),
-                        )
-                    else:
-                        row.period_id = p[0]
-            else:
-                first = self.period
-                last = _month_end(first)
-                p = next(
-                    (
-                        p
-                        for p in mine
-                        if p[2] == est_id and p[3] <= last and (p[4] is None or p[4] >= first)
-                    ),
-                    None,
-                )
-                if p is None:
-                    row.error(
-                        "national_number",
-                        _("This person is not covered by this establishment in that month."),
-                    )
-                    continue
-                row.period_id = p[0]
-                if row.individual_id in wages_elsewhere:
-                    row.error(
-                        "national_number",
-                        _("A wage for this month is already recorded by another establishment."),
-                    )
-                if row.date is not None:
-                    if p[4] is not None:
-                        row.error("date", _("This coverage period is already stopped."))
-                    elif row.date < p[3]:
-                        row.error("date", _("The stop date is before the coverage start date."))
+
+LIMIT_RULES = ("wage.minimum", "wage.cap")
 
 
-def _month_end(first: dt.date) -> dt.date:
-    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
+def _rule_rows(key: str) -> list[tuple[dt.date, Decimal]]:
+    """Every row of a rule, oldest first, as ``rule()`` gives them: the one in force at the end
+    of time, then the one in force the day before it started, and so on."""
+    rows: list[tuple[dt.date, Decimal]] = []
+    on = dt.date.max
+    while len(rows) < 1000:
+        try:
+            found = rule(key, on=on)
+        except RuleMissing:
+            break
+        rows.append((found.effective_from, found.value))
+        if found.effective_from == dt.date.min:
+            break
+        on = found.effective_from - dt.timedelta(days=1)
+    rows.reverse()
+    return rows
 
 
-def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
+def _in_force(rows: list[tuple[dt.date, Decimal]], on: dt.date) -> Decimal | None:
+    at = bisect_right(rows, on, key=lambda r: r[0])
+    return rows[at - 1][1] if at else None
+
+
+def _is_header(cells: list[str]) -> bool:
+    return not NN.match(normalise_digits(cells[0] if cells else ""))
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
     chunk: list = []
     for item in items:
         chunk.append(item)
@@ -482,10 +462,6 @@ def _chunks(items: Iterable, size: int = CHUNK) -> Iterator[list]:
             chunk = []
     if chunk:
         yield chunk
-
-
-def _is_header(cells: list[str]) -> bool:
-    return not NN.match(normalise_digits(cells[0] if cells else ""))
 
 
 # --- Services --------------------------------------------------------------------------------
@@ -535,6 +511,12 @@ def submission_create(
         raise ServiceError(
             _("This file was already sent. The same file is not accepted twice."), field="file"
         ) from exc
+    # The checked rows of the files with errors this one replaces are no longer needed.
+    sql.delete_staging(
+        Submission.objects.filter(
+            establishment=establishment, kind=kind, status__in=[S.INVALID, S.FAILED]
+        ).values_list("pk", flat=True)
+    )
     return sub
 
 
@@ -552,72 +534,61 @@ def _already_sent(before: Submission) -> ServiceError:
 def submission_validate(
     *, submission: Submission, progress: Callable[[int], None] | None = None
 ) -> Submission:
-    """Check every row of the file, streamed, writing the errors file and the work file."""
+    """Check every row of the file: stream it into a TEMP table in chunks (progress per chunk),
+    check all rows against the records in one statement into the staging table, then write the
+    errors file and the summary from there."""
     sub = submission
     fmt = sub.summary.get("format", "csv")
-    checker = Checker(establishment=sub.establishment, kind=sub.kind, period=sub.period)
-    labels = column_labels(sub.kind)
-    total = valid = bad = 0
-    shown: list[dict] = []
-    with (
-        sub.file.open("rb") as fh,
-        tempfile.TemporaryFile("w+", encoding="utf-8-sig", newline="") as err_tmp,
-        tempfile.TemporaryFile("w+", encoding="utf-8", newline="") as work_tmp,
-    ):
+    reader = RowReader(kind=sub.kind, period=sub.period)
+    columns = COLUMNS[sub.kind]
+    sql.delete_staging([sub.pk])  # a task run again starts afresh
+    total = 0
+    with sub.file.open("rb") as fh, sql.Load() as load:
         estimate = count_rows(fh, fmt)
-        Submission.objects.filter(pk=sub.pk).update(rows_total=estimate, rows_done=0)
-        err_out = csv.writer(err_tmp)
-        err_out.writerow([*labels, _("Errors")])
-        work_out = csv.writer(work_tmp)
-        work_out.writerow(WORK_FIELDS)
+        _progress(sub.pk, rows_done=0, rows_total=estimate)
         rows = iter_rows(fh, fmt)
         first = next(rows, None)
         if first is not None and not _is_header(first[1]):
             rows = _prepend(first, rows)
-        for chunk in _chunks(rows):
-            parsed = [checker.parse(line, cells) for line, cells in chunk]
-            checker.check_chunk(parsed)
-            for r in parsed:
-                total += 1
-                width = max(len(labels), len(r.cells))
-                cells = (r.cells + [""] * width)[: len(labels)]
-                err_out.writerow([*cells, r.message])
-                if r.errors:
-                    bad += 1
-                    if len(shown) < SHOWN_ERRORS:
-                        shown.append({"line": r.line, "nn": r.nn, "errors": r.message})
-                else:
-                    valid += 1
-                    work_out.writerow(
-                        [
-                            r.line,
-                            r.nn,
-                            r.individual_id or "",
-                            r.period_id or "",
-                            r.date.isoformat() if r.date else "",
-                            str(r.wage) if r.wage is not None else "",
-                            r.reason,
-                        ]
-                    )
-            Submission.objects.filter(pk=sub.pk).update(
-                rows_done=total, rows_total=max(total, estimate)
-            )
+        for chunk in _chunks(rows, CHUNK):
+            load.add(reader.read(line, cells).load_values() for line, cells in chunk)
+            total += len(chunk)
+            _progress(sub.pk, rows_done=total, rows_total=max(total, estimate))
             if progress:
                 progress(total)
+        if total:
+            sql.check_into_staging(
+                submission_id=sub.pk,
+                kind=sub.kind,
+                columns=columns,
+                establishment_id=sub.establishment_id,
+                period=sub.period,
+            )
+    with_errors = SubmissionRow.objects.filter(submission=sub).exclude(errors="")
+    bad = with_errors.count() if total else 0
+    first_errors = with_errors.order_by("line").values_list("line", "nn", "errors")
+    shown = [
+        {"line": line, "nn": nn, "errors": errors}
+        for line, nn, errors in (first_errors[:SHOWN_ERRORS] if bad else [])
+    ]
+    with tempfile.TemporaryFile("w+b") as err_tmp:
+        sql.write_errors_file(
+            err_tmp,
+            submission_id=sub.pk,
+            columns=columns,
+            header=[*column_labels(sub.kind), _("Errors")],
+        )
         err_tmp.seek(0)
-        work_tmp.seek(0)
         sub.errors_file.save(f"{sub.kind}-errors.csv", File(err_tmp), save=False)
-        work_name = default_storage.save(f"private/submissions/work/{sub.pk}.csv", File(work_tmp))
     sub.rows_total = sub.rows_done = total
     sub.rows_with_errors = bad
     sub.status = S.VALIDATED if total and not bad else S.INVALID
     sub.summary = {
         **sub.summary,
         "rows": total,
-        "valid": valid,
+        "valid": total - bad,
         "errors": bad,
         "shown": shown,
-        "work_file": work_name,
     }
     if not total:
         sub.summary["failure"] = _("The file has no rows.")
@@ -634,6 +605,14 @@ def submission_validate(
     return sub
 
 
+def _progress(pk: int, **counts) -> None:
+    """The progress shown while the file is checked: committed at once, without waiting for the
+    disk (a crash loses at most a progress figure)."""
+    with transaction.atomic():
+        sql.async_commit()
+        Submission.objects.filter(pk=pk).update(**counts)
+
+
 def _prepend(first, rest):
     yield first
     yield from rest
@@ -643,29 +622,15 @@ def submission_fail(*, submission_id: int, reason: str) -> None:
     sub = Submission.objects.filter(pk=submission_id).first()
     if sub is None:
         return
+    sql.delete_staging([sub.pk])
     sub.status = S.FAILED
     sub.summary = {**sub.summary, "failure": reason}
     sub.save(update_fields=["status", "summary"])
 
 
-def _work_rows(name: str) -> Iterator[Row]:
-    with default_storage.open(name, "rb") as fh:
-        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
-        for rec in csv.DictReader(text):
-            yield Row(
-                line=int(rec["line"]),
-                cells=[],
-                nn=rec["nn"],
-                individual_id=int(rec["individual_id"]) if rec["individual_id"] else None,
-                period_id=int(rec["period_id"]) if rec["period_id"] else None,
-                date=dt.date.fromisoformat(rec["date"]) if rec["date"] else None,
-                wage=Decimal(rec["wage"]) if rec["wage"] else None,
-                reason=rec["reason"],
-            )
-
-
 def submission_confirm(*, submission: Submission, user) -> Submission:
-    """Save every row of a checked file without errors, in one transaction."""
+    """Save every row of a checked file without errors, in one transaction (set-based)."""
+    lost = None
     with transaction.atomic():
         sub = (
             Submission.objects.select_for_update()
@@ -678,18 +643,32 @@ def submission_confirm(*, submission: Submission, user) -> Submission:
                 if sub.status != S.CONFIRMED
                 else _("This file has already been saved.")
             )
-        for chunk in _chunks(_work_rows(sub.summary["work_file"])):
-            _apply(
-                rows=chunk,
+        source = sql.Source.staging(sub.pk)
+        rows = source.count()
+        if rows != sub.summary.get("valid"):
+            # The staging rows are gone (an unlogged table is emptied by a crash, and files
+            # checked before the staging table existed have none): the file must be sent again,
+            # which its FAILED status allows.
+            lost = _("The checked rows of this file are no longer kept. Send the file again.")
+            sub.status = S.FAILED
+            sub.summary = {**sub.summary, "failure": lost}
+            sub.save(update_fields=["status", "summary"])
+        else:
+            _save(
+                source=source,
+                rows=rows,
                 kind=sub.kind,
                 establishment=sub.establishment,
                 period=sub.period,
                 user=user,
                 submission=sub,
             )
-        sub.status = S.CONFIRMED
-        sub.confirmed_at = timezone.now()
-        sub.save(update_fields=["status", "confirmed_at"])
+            sql.delete_staging([sub.pk])
+            sub.status = S.CONFIRMED
+            sub.confirmed_at = timezone.now()
+            sub.save(update_fields=["status", "confirmed_at"])
+    if lost:
+        raise ServiceError(lost)
     return sub
 
 
@@ -703,17 +682,25 @@ def submit_one(
 ) -> None:
     """One movement or wage by the form: the same checks as a file row, saved at once."""
     check_period(kind=kind, period=period)
-    checker = Checker(establishment=establishment, kind=kind, period=period)
-    cells = [str(values.get(c) or "") for c in COLUMNS[kind]]
-    row = checker.parse(1, cells)
-    checker.check_chunk([row])
-    if row.errors:
-        err = ServiceError(row.errors[0][1], field=row.errors[0][0])
-        err.errors = row.errors
-        raise err
-    with transaction.atomic():
-        _apply(
-            rows=[row],
+    reader = RowReader(kind=kind, period=period)
+    row = reader.read(1, [str(values.get(c) or "").strip() for c in COLUMNS[kind]])
+    with transaction.atomic(), sql.Load() as load:
+        load.add([row.load_values()])
+        errors = row.errors
+        if row.key is not None:
+            errors = errors + sql.check_loaded_row(
+                kind=kind,
+                columns=COLUMNS[kind],
+                establishment_id=establishment.pk,
+                period=period,
+            )
+        if errors:
+            err = ServiceError(errors[0][1], field=errors[0][0])
+            err.errors = errors
+            raise err
+        _save(
+            source=sql.Source.loaded(),
+            rows=1,
             kind=kind,
             establishment=establishment,
             period=period,
@@ -722,136 +709,22 @@ def submit_one(
         )
 
 
-def _apply(
-    *,
-    rows: list[Row],
-    kind: str,
-    establishment: Establishment,
-    period: dt.date | None,
-    user,
-    submission: Submission | None,
-) -> None:
-    if kind in START_KINDS:
-        _apply_starts(rows, establishment, user, submission)
-        return
-    if kind == K.STOP_MOVEMENTS:
-        _apply_stops(rows, establishment, user, submission)
-        return
-    WageRecord.objects.bulk_create(
-        [
-            WageRecord(
-                individual_id=r.individual_id,
-                establishment=establishment,
-                month=period,
-                wage=r.wage,
-                coverage=MANDATORY,
-                submission=submission,
+def _save(*, source, rows, kind, establishment, period, user, submission) -> None:
+    try:
+        with transaction.atomic():
+            sql.save(
+                source=source,
+                kind=kind,
+                establishment_id=establishment.pk,
+                period=period,
+                user=user,
+                submission_id=submission.pk if submission else None,
+                rows=rows,
             )
-            for r in rows
-        ],
-        update_conflicts=True,
-        unique_fields=["individual", "month"],
-        update_fields=["wage", "establishment", "coverage", "submission"],
-    )
-    stops = [r for r in rows if r.date is not None]
-    if stops:
-        _apply_stops(stops, establishment, user, submission)
-
-
-def _apply_starts(rows, establishment, user, submission) -> None:
-    missing = [r for r in rows if r.individual_id is None]
-    if missing:
-        records = {
-            c.number: c
-            for c in CivilRecord.objects.filter(
-                kind=CivilRecord.Kind.JORDANIAN, number__in=[r.nn for r in missing]
-            )
-        }
-        created = bulk_create_with_history(
-            [
-                Individual(
-                    is_jordanian=True,
-                    name_ar=records[r.nn].name_ar,
-                    name_en=records[r.nn].name_en,
-                    birth_date=records[r.nn].birth_date,
-                    sex=records[r.nn].sex,
-                    national_number=r.nn,
-                    id_card_number=records[r.nn].id_card_number,
-                    insurance_number=records[r.nn].insurance_number,
-                    nationality=records[r.nn].nationality or "JO",
-                    residence_country="JO",
-                    education_level="",
-                )
-                for r in missing
-            ],
-            Individual,
-        )
-        ids = {i.national_number: i.pk for i in created}
-        if any(i is None for i in ids.values()):
-            ids = dict(
-                Individual.objects.filter(national_number__in=ids).values_list(
-                    "national_number", "id"
-                )
-            )
-        for r in missing:
-            r.individual_id = ids[r.nn]
-    bulk_create_with_history(
-        [
-            InsurancePeriod(
-                individual_id=r.individual_id,
-                establishment=establishment,
-                coverage=MANDATORY,
-                start_date=r.date,
-                monthly_wage=r.wage,
-            )
-            for r in rows
-        ],
-        InsurancePeriod,
-    )
-    Movement.objects.bulk_create(
-        [
-            Movement(
-                establishment=establishment,
-                individual_id=r.individual_id,
-                kind=Movement.Kind.START,
-                date=r.date,
-                wage=r.wage,
-                submission=submission,
-                created_by=user,
-            )
-            for r in rows
-        ]
-    )
-
-
-def _apply_stops(rows, establishment, user, submission) -> None:
-    by_id = {r.period_id: r for r in rows}
-    periods = list(
-        InsurancePeriod.objects.select_for_update().filter(
-            pk__in=by_id, establishment=establishment, end_date__isnull=True
-        )
-    )
-    if len(periods) != len(by_id):
+    except IntegrityError as exc:  # a record made by someone else since the check
         raise ServiceError(
-            _("Some coverage periods changed since the file was checked. Send the file again.")
-        )
-    for p in periods:
-        p.end_date = by_id[p.pk].date
-    bulk_update_with_history(periods, InsurancePeriod, ["end_date"])
-    Movement.objects.bulk_create(
-        [
-            Movement(
-                establishment=establishment,
-                individual_id=r.individual_id,
-                kind=Movement.Kind.STOP,
-                date=r.date,
-                stop_reason=r.reason,
-                submission=submission,
-                created_by=user,
-            )
-            for r in rows
-        ]
-    )
+            _("Some records changed since the file was checked. Send the file again.")
+        ) from exc
 
 
 def template_rows(kind: str) -> list[str]:

@@ -19,9 +19,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from accounts.exceptions import ServiceError
 from accounts.models import CivilRecord
 from establishments import submissions as svc
-from establishments.models import Movement, Submission
+from establishments.models import Movement, Submission, SubmissionRow
 from individuals.models import Individual, InsurancePeriod, WageRecord
 
 from .factories import (
@@ -30,6 +31,7 @@ from .factories import (
     IndividualFactory,
     InsurancePeriodFactory,
     LiaisonOfficerFactory,
+    WageRecordFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -476,3 +478,232 @@ def test_a_2000_row_file_is_checked_with_few_queries(est, officer):
         svc.submission_confirm(submission=sub, user=officer.user)
     assert len(ctx) < 50, len(ctx)
     assert WageRecord.objects.filter(submission=sub).count() == n
+
+
+# --- Saving: staging rows, history, and records that changed since the check -------------------
+
+
+def checked(est, officer, rows, kind, period=None, name="file.csv") -> Submission:
+    sub = svc.submission_create(
+        establishment=est,
+        user=officer.user,
+        kind=kind,
+        period=period,
+        upload=csv_upload(rows, name=name, kind=kind),
+    )
+    return svc.submission_validate(submission=sub)
+
+
+def test_start_file_creates_people_periods_movements_and_their_history(est, officer):
+    CivilRecordFactory(number="9907000001", name_ar="سلمى خالد", nationality="")
+    back = employee(EstablishmentFactory(), "9907000002", start=dt.date(2020, 1, 1))
+    InsurancePeriod.objects.filter(individual=back).update(end_date=dt.date(2023, 12, 31))
+    day = TODAY - dt.timedelta(days=10)
+    sub = checked(
+        est,
+        officer,
+        [["9907000001", day.isoformat(), "450"], ["9907000002", day.isoformat(), "600.5"]],
+        Submission.Kind.START_MOVEMENTS,
+    )
+    assert sub.status == "validated", sub.summary
+    assert SubmissionRow.objects.filter(submission=sub).count() == 2
+    svc.submission_confirm(submission=sub, user=officer.user)
+    new = Individual.objects.get(national_number="9907000001")
+    assert (new.name_ar, new.user, new.nationality, new.residence_country) == (
+        "سلمى خالد",
+        None,
+        "JO",
+        "JO",
+    )
+    periods = InsurancePeriod.objects.filter(establishment=est)
+    assert {(p.individual_id, p.start_date, p.end_date, p.monthly_wage) for p in periods} == {
+        (new.pk, day, None, Decimal("450")),
+        (back.pk, day, None, Decimal("600.5")),
+    }
+    assert set(Movement.objects.values_list("individual", "kind", "submission", "created_by")) == {
+        (new.pk, "start", sub.pk, officer.user.pk),
+        (back.pk, "start", sub.pk, officer.user.pk),
+    }
+    created = Individual.history.get(national_number="9907000001")
+    assert (created.history_type, created.history_user) == ("+", officer.user)
+    assert Individual.history.filter(id=back.pk).count() == 1  # made by the factory only
+    history = InsurancePeriod.history.filter(establishment=est)
+    assert {(h.id, h.history_type, h.history_user) for h in history} == {
+        (p.pk, "+", officer.user) for p in periods
+    }
+    assert not SubmissionRow.objects.filter(submission=sub).exists()
+
+
+def test_previous_years_wage_file_saves_wages_and_stops_with_history(est, officer):
+    stays = employee(est, "9907000011", start=dt.date(2020, 1, 1))
+    leaves = employee(est, "9907000012", start=dt.date(2020, 1, 1))
+    year = TODAY.year - 1
+    sub = checked(
+        est,
+        officer,
+        [["9907000011", "400"], ["9907000012", "500", f"{year}-06-20", "استقالة"]],
+        Submission.Kind.PREV_YEARS_WAGES,
+        period=dt.date(year, 6, 1),
+    )
+    assert sub.status == "validated", sub.summary
+    svc.submission_confirm(submission=sub, user=officer.user)
+    assert dict(WageRecord.objects.filter(submission=sub).values_list("individual", "wage")) == {
+        stays.pk: Decimal("400"),
+        leaves.pk: Decimal("500"),
+    }
+    period = InsurancePeriod.objects.get(individual=leaves)
+    assert period.end_date == dt.date(year, 6, 20)
+    assert InsurancePeriod.objects.get(individual=stays).end_date is None
+    changed = InsurancePeriod.history.get(id=period.pk, history_type="~")
+    assert (changed.end_date, changed.history_user) == (dt.date(year, 6, 20), officer.user)
+    stop = Movement.objects.get()
+    assert (stop.individual, stop.kind, stop.stop_reason, stop.submission) == (
+        leaves,
+        "stop",
+        "resignation",
+        sub,
+    )
+
+
+def test_a_period_stopped_since_the_check_refuses_the_confirmation(est, officer):
+    ind = employee(est, "9907000003")
+    day = TODAY - dt.timedelta(days=1)
+    sub = checked(
+        est, officer, [["9907000003", day.isoformat(), "other"]], Submission.Kind.STOP_MOVEMENTS
+    )
+    assert sub.status == "validated", sub.summary
+    InsurancePeriod.objects.filter(individual=ind).update(end_date=day - dt.timedelta(days=1))
+    with pytest.raises(ServiceError) as refused:
+        svc.submission_confirm(submission=sub, user=officer.user)
+    assert refused.value.message == t(
+        "Some coverage periods changed since the file was checked. Send the file again."
+    )
+    sub.refresh_from_db()
+    assert sub.status == "validated" and not Movement.objects.exists()
+    assert not InsurancePeriod.history.filter(history_type="~").exists()
+
+
+def test_a_wage_recorded_elsewhere_since_the_check_refuses_the_confirmation(est, officer):
+    ind = employee(est, "9907000004")
+    sub = checked(
+        est, officer, [["9907000004", "500"]], Submission.Kind.MONTHLY_WAGES, period=LAST_MONTH
+    )
+    assert sub.status == "validated", sub.summary
+    WageRecordFactory(individual=ind, month=LAST_MONTH, wage=300)  # another establishment
+    with pytest.raises(ServiceError):
+        svc.submission_confirm(submission=sub, user=officer.user)
+    assert WageRecord.objects.get(individual=ind).wage == 300
+
+
+def test_a_person_recorded_since_the_check_refuses_the_confirmation(est, officer):
+    CivilRecordFactory(number="9907000005")
+    day = TODAY - dt.timedelta(days=3)
+    sub = checked(
+        est, officer, [["9907000005", day.isoformat(), "500"]], Submission.Kind.START_MOVEMENTS
+    )
+    assert sub.status == "validated", sub.summary
+    IndividualFactory(user=None, national_number="9907000005")  # registered meanwhile
+    with pytest.raises(ServiceError):
+        svc.submission_confirm(submission=sub, user=officer.user)
+    assert not InsurancePeriod.objects.exists() and not Movement.objects.exists()
+
+
+def test_staging_rows_go_when_saved_or_when_a_file_with_errors_is_sent_again(est, officer):
+    employee(est, "9907000006")
+    monthly = Submission.Kind.MONTHLY_WAGES
+    bad = checked(est, officer, [["9907000006", "500"], ["123", "500"]], monthly, period=LAST_MONTH)
+    assert bad.status == "invalid" and SubmissionRow.objects.filter(submission=bad).count() == 2
+    good = checked(est, officer, [["9907000006", "500"]], monthly, period=LAST_MONTH)
+    assert not SubmissionRow.objects.filter(submission=bad).exists()
+    assert SubmissionRow.objects.filter(submission=good).count() == 1
+    svc.submission_confirm(submission=good, user=officer.user)
+    assert not SubmissionRow.objects.exists()
+
+
+def test_a_checked_file_whose_rows_are_gone_is_sent_again(est, officer):
+    employee(est, "9907000007")
+    rows = [["9907000007", "500"]]
+    monthly = Submission.Kind.MONTHLY_WAGES
+    sub = checked(est, officer, rows, monthly, period=LAST_MONTH)
+    SubmissionRow.objects.filter(submission=sub).delete()  # as a crash empties the unlogged table
+    with pytest.raises(ServiceError):
+        svc.submission_confirm(submission=sub, user=officer.user)
+    sub.refresh_from_db()
+    assert sub.status == "failed" and sub.summary["failure"]
+    assert not WageRecord.objects.exists()
+    again = checked(est, officer, rows, monthly, period=LAST_MONTH)  # the same file is accepted
+    assert again.status == "validated"
+
+
+def test_progress_advances_chunk_by_chunk(est, officer, monkeypatch):
+    for i in range(5):
+        employee(est, f"990800000{i}")
+    monkeypatch.setattr(svc, "CHUNK", 2)
+    sub = svc.submission_create(
+        establishment=est,
+        user=officer.user,
+        kind="monthly",
+        period=LAST_MONTH,
+        upload=csv_upload([[f"990800000{i}", "500"] for i in range(5)], kind="monthly"),
+    )
+    seen = []
+    sub = svc.submission_validate(
+        submission=sub,
+        progress=lambda n: seen.append((n, Submission.objects.get(pk=sub.pk).rows_done)),
+    )
+    assert seen == [(2, 2), (4, 4), (5, 5)]
+    assert (sub.status, sub.rows_done, sub.rows_total) == ("validated", 5, 5)
+
+
+def test_a_duplicate_shows_its_first_line_before_the_rows_own_errors(est, officer):
+    employee(est, "9907000008")
+    sub = checked(
+        est,
+        officer,
+        [["9907000008", "500"], ["٩٩٠٧٠٠٠٠٠٨", "abc"]],
+        Submission.Kind.MONTHLY_WAGES,
+        period=LAST_MONTH,
+    )
+    (only,) = sub.summary["shown"]
+    assert only["line"] == 3 and only["nn"] == "9907000008"
+    assert only["errors"] == "؛ ".join(
+        [
+            t("This national number is repeated in the file (line %(line)s).", line=2),
+            t("The wage must be a positive amount in dinars."),
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("400", Decimal("400")),
+        ("350.500", Decimal("350.5")),
+        ("1,200.250", Decimal("1200.25")),
+        ("١٢٠٠٫٥", Decimal("1200.5")),
+        ("1e3", Decimal("1000")),
+        ("12.3456", None),
+        ("abc", None),
+        ("NaN", None),
+    ],
+)
+def test_wage_cells_are_read_as_people_write_them(text, value):
+    assert svc._parse_wage(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2025-02-01", dt.date(2025, 2, 1)),
+        ("1/2/2025", dt.date(2025, 2, 1)),
+        ("2025/2/1", dt.date(2025, 2, 1)),
+        ("01-02-2025", dt.date(2025, 2, 1)),
+        ("٢٠٢٥-٠٢-٠١", dt.date(2025, 2, 1)),
+        ("2025-02-01T08:30:00", dt.date(2025, 2, 1)),
+        ("2025-02-30", None),
+        ("2025-02/01", None),
+        ("25-02-01", None),
+    ],
+)
+def test_date_cells_are_read_in_the_accepted_formats(text, value):
+    assert svc._parse_date(text) == value
