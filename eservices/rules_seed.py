@@ -80,6 +80,34 @@ ROWS: list[tuple[str, str, str, str, bool, str, str]] = [
         "الحد الأدنى للأجر الخاضع للضمان (دينار)",
         "Minimum insurable wage (JD)",
     ),
+    # The cap is indexed yearly (FACTS A1): 3,000 (2014), 3,084 (2018), 3,186 (2019), 3,349 (2021).
+    (
+        "wage.cap",
+        "3000",
+        LAW,
+        "J20",
+        False,
+        "الحد الأعلى للأجر الخاضع للضمان (دينار)",
+        "Maximum insurable wage (JD)",
+    ),
+    (
+        "wage.cap",
+        "3084",
+        "2018-01-01",
+        "J3",
+        False,
+        "الحد الأعلى للأجر الخاضع للضمان (دينار)",
+        "Maximum insurable wage (JD)",
+    ),
+    (
+        "wage.cap",
+        "3186",
+        "2019-01-01",
+        "J3",
+        False,
+        "الحد الأعلى للأجر الخاضع للضمان (دينار)",
+        "Maximum insurable wage (JD)",
+    ),
     (
         "wage.cap",
         "3349",
@@ -532,17 +560,18 @@ SEED_MODULES = (
     "eservices.rules_seed_lump",
     "payments.rules_seed",
     "payments.rules_seed_exemptions",
+    "payments.rules_seed_network",
     "pensions.rules_seed",
     "household.rules_seed",
+    "establishments.programmes.rules_seed",
 )
 
 
 def seed_rules(rule_model) -> int:
     """Create the rows that do not exist yet (used by the data migrations and by the tests)."""
     import datetime as dt
-    from decimal import Decimal
-
     import importlib
+    from decimal import Decimal
 
     rows = list(ROWS)
     for module in SEED_MODULES:

@@ -9,3 +9,4 @@ class EstablishmentsConfig(AppConfig):
     def ready(self) -> None:
         # Request services of establishments declare themselves on the e-service engine.
         from . import requests  # noqa: F401
+        from .programmes import declarations  # noqa: F401

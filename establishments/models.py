@@ -313,3 +313,5 @@ class SubmissionRow(models.Model):
     def __str__(self) -> str:
         return f"{self.submission_id}:{self.line}"
 
+
+from .programmes.models import *  # noqa: E402,F401,F403

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import inquiry_urls, registration_urls, submission_urls, views
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *registration_urls.urlpatterns,
     *inquiry_urls.urlpatterns,
     *submission_urls.urlpatterns,
+    path("programmes/", include("establishments.programmes.urls")),
 ]
