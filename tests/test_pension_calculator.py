@@ -11,6 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -381,7 +382,8 @@ class TestEarlyRetirement:
         # 300 months of 1000.013: 25 × 25.000325 = 625.008125 × 87% (age 52) = 543.75706875
         # → 543.757 (rounding 625.008 first would give 543.75696 → 543.757 too; the line shows
         # the unrounded figures)
-        fig = early(52, average_wage=D("1000.013"))
+        with translation.override("en"):
+            fig = early(52, average_wage=D("1000.013"))
         assert fig.breakdown["base"] == "543.757"
         reduction = next(x for x in fig.working.lines if "reduction" in x["label"].lower())
         assert reduction["formula"] == "625.008… × 13%"

@@ -92,7 +92,7 @@ class TestCalculatorPage:
         person = insured(months=240, birth_date=years_ago(58, days=30), covered=True)
         client.force_login(person.user)
         with django_assert_max_num_queries(14):
-            resp = client.get("/pensions/expected-pension/")
+            resp = client.get("/pensions/expected-pension/", HTTP_ACCEPT_LANGUAGE="en")
         assert resp.status_code == 200
         rows = resp.context["rows"]
         # today (58), 59, then 60 … 65: old age from 60
@@ -154,7 +154,7 @@ class TestCalculatorPage:
 
         person = IndividualFactory(birth_date=years_ago(30), sex="F")
         client.force_login(person.user)
-        resp = client.get("/pensions/expected-pension/")
+        resp = client.get("/pensions/expected-pension/", HTTP_ACCEPT_LANGUAGE="en")
         assert resp.status_code == 200
         rows = resp.context["rows"]
         assert rows[0]["option"].age == 30 and rows[-1]["option"].age == 60  # 55 + 5

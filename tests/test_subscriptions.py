@@ -35,8 +35,10 @@ DAY = dt.date(2026, 1, 20)
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Messages compared in English (pages are compared by figures, or in Arabic on purpose)."""
+def _english(client):
+    """Messages compared in English (pages are compared by figures, or in Arabic on purpose).
+    The test client asks for English too: a request activates its language in the thread."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     with translation.override("en"):
         yield
 
