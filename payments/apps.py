@@ -19,5 +19,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
+        from . import sqlite
+
+        sqlite.install()  # exact sums of money on SQLite (nothing on PostgreSQL)
         for name in DECLARING_MODULES:
             importlib.import_module(name)

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -241,6 +242,49 @@ def contributions(
     return out
 
 
+def _postgresql() -> bool:
+    """PostgreSQL (production, tests, benchmarks) or SQLite (the embedded default of
+    scripts/run.sh): the SQL below is the same query on both; only the spelling of a few functions
+    differs (see ``_sql``), and PostgreSQL-only settings and locks are skipped on SQLite."""
+    return connection.vendor == "postgresql"
+
+
+def _sql(template: str, **tables: str) -> str:
+    """``template`` with its tables (and other fragments) and the vendor's spelling of the scalar
+    LEAST/GREATEST (SQLite's scalar min()/max() are the same functions: their arguments here are
+    never NULL) and of BOOL_OR (SQLite: MAX of the 0/1 of the condition)."""
+    pg = _postgresql()
+    return template.format(
+        least="LEAST" if pg else "min",
+        greatest="GREATEST" if pg else "max",
+        bool_or="BOOL_OR" if pg else "MAX",
+        **tables,
+    )
+
+
+def _in_list(column: str, param: str) -> str:
+    """``column`` is one of the list passed as ``param`` (see ``_list_param``)."""
+    if _postgresql():
+        return f"{column} = ANY(%({param})s)"
+    return f"{column} IN (SELECT value FROM json_each(%({param})s))"  # noqa: S608 - names of ours
+
+
+def _list_param(values: list[int] | None) -> list[int] | str | None:
+    return values if values is None or _postgresql() else json.dumps(values)
+
+
+def _decimal(value, places: str) -> Decimal:
+    """A sum read by raw SQL as a Decimal: PostgreSQL returns numeric as Decimal; SQLite stores
+    decimals as floating point, so its sum is brought back to the exact scale of the figure."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(Decimal(places))
+
+
+def _as_date(value) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def _relief_columns() -> tuple[str, str]:
     """The SQL that pivots a month's ContributionRelief rows to one row per (establishment,
     person or everyone) with the waived fraction of each branch and share, and the sums of the
@@ -251,7 +295,7 @@ def _relief_columns() -> tuple[str, str]:
         for share, column in (("er", "employer_waived"), ("ee", "employee_waived")):
             name = f"{b.name}_{share}"
             pivot.append(f"MAX({column}) FILTER (WHERE branch = '{b.name}') AS {name}")
-            waived = f"insurable * GREATEST(COALESCE(ri.{name}, 0), COALESCE(ra.{name}, 0))"
+            waived = f"insurable * {{greatest}}(COALESCE(ri.{name}, 0), COALESCE(ra.{name}, 0))"
             if b.unemployment_only:
                 sums.append(f"COALESCE(SUM({waived}) FILTER (WHERE unemployment), 0)")
             else:
@@ -277,7 +321,7 @@ WITH w AS (
 ), capped AS (
     SELECT w.establishment_id, w.individual_id, w.unemployment,
            (e.individual_id IS NOT NULL) AS old_cap,
-           LEAST(w.wage, CASE WHEN e.individual_id IS NULL THEN %(cap)s ELSE %(old_cap)s END)
+           {least}(w.wage, CASE WHEN e.individual_id IS NULL THEN %(cap)s ELSE %(old_cap)s END)
                AS insurable
     FROM w LEFT JOIN early e ON e.individual_id = w.individual_id
 )
@@ -305,6 +349,27 @@ JOIN LATERAL (
 ) sw ON TRUE
 WHERE s.start_month < %(next)s AND (s.end_month IS NULL OR s.end_month >= %(month)s)
 ORDER BY s.account_id, s.start_month DESC, s.id DESC
+"""
+
+# The same rows on SQLite, which has neither DISTINCT ON nor LATERAL: the wage row in force is the
+# one of the latest month before the next (one per month: wage_row_once), and the subscription
+# kept for an account the first by the same order.
+SUBSCRIPTIONS_SQL_SQLITE = """
+SELECT account_id, sub_id, kind, injury_covered, wage_id, wage, from_month FROM (
+    SELECT s.account_id, s.id AS sub_id, s.kind, s.injury_covered,
+           sw.id AS wage_id, sw.wage, sw.from_month,
+           ROW_NUMBER() OVER (
+               PARTITION BY s.account_id ORDER BY s.start_month DESC, s.id DESC
+           ) AS n
+    FROM {subscription} s
+    JOIN {swage} sw ON sw.subscription_id = s.id AND sw.from_month = (
+        SELECT MAX(w.from_month) FROM {swage} w
+        WHERE w.subscription_id = s.id AND w.from_month < %(next)s
+    )
+    WHERE s.start_month < %(next)s AND (s.end_month IS NULL OR s.end_month >= %(month)s)
+) AS t
+WHERE n = 1
+ORDER BY account_id
 """
 
 
@@ -379,7 +444,10 @@ def _subscription_figure(
 
 
 def _lock(*keys: int) -> None:
-    """One run at a time (per month for the billing): a transaction-level advisory lock."""
+    """One run at a time (per month for the billing): a transaction-level advisory lock. SQLite
+    has none and needs none: it lets one writer at a time."""
+    if not _postgresql():
+        return
     with connection.cursor() as cur:
         cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(keys))
 
@@ -387,7 +455,9 @@ def _lock(*keys: int) -> None:
 def _no_jit() -> None:
     """The aggregation over every wage record of the month has a large estimated cost, for which
     PostgreSQL would compile the query with LLVM first: seconds of compiling for a query that runs
-    once. Off for this transaction only."""
+    once. Off for this transaction only (PostgreSQL only: SQLite has no JIT)."""
+    if not _postgresql():
+        return
     with connection.cursor() as cur:
         cur.execute("SET LOCAL jit = off")
 
@@ -421,13 +491,14 @@ def bill_month(
         rule_ids = month_rules.rule_ids()
         with connection.cursor() as cur:
             cur.execute(
-                ESTABLISHMENT_WAGES_SQL.format(
+                _sql(
+                    ESTABLISHMENT_WAGES_SQL,
                     wage=WageRecord._meta.db_table,
                     period=InsurancePeriod._meta.db_table,
                     relief=ContributionRelief._meta.db_table,
                     pivot=_PIVOT,  # columns made from BRANCHES, constants of this module
-                    waived=_WAIVED,
-                    only="AND establishment_id = ANY(%(only)s)" if only is not None else "",
+                    waived=_sql(_WAIVED),
+                    only=f"AND {_in_list('establishment_id', 'only')}" if only is not None else "",
                 ),
                 {
                     "month": month,
@@ -435,10 +506,21 @@ def bill_month(
                     "covered_before": OLD_CAP_COVERED_BEFORE,
                     "cap": month_rules.cap.value,
                     "old_cap": month_rules.old_cap,
-                    "only": only,
+                    "only": _list_param(only),
                 },
             )
             wage_rows = cur.fetchall()
+        if not _postgresql():  # exact Decimals (SQLite sums floating point): see _decimal
+            wage_rows = [
+                (
+                    *r[:3],
+                    _decimal(r[3], "0.001"),
+                    _decimal(r[4], "0.001"),
+                    r[5],
+                    *(_decimal(v, "0.0000001") for v in r[6:]),
+                )
+                for r in wage_rows
+            ]
         accounts = _establishment_accounts([r[0] for r in wage_rows])
         for row in wage_rows:
             est_id, employees, old_cap_employees, insurable, insurable_unemployment, relieved = row[
@@ -478,13 +560,18 @@ def bill_month(
         if only is None:
             with connection.cursor() as cur:
                 cur.execute(
-                    SUBSCRIPTIONS_SQL.format(
+                    (SUBSCRIPTIONS_SQL if _postgresql() else SUBSCRIPTIONS_SQL_SQLITE).format(
                         subscription=Subscription._meta.db_table,
                         swage=SubscriptionWage._meta.db_table,
                     ),
                     {"month": month, "next": add_months(month, 1)},
                 )
                 sub_rows = cur.fetchall()
+            if not _postgresql():  # SQLite: decimals as floating point, dates as text
+                sub_rows = [
+                    (*r[:3], bool(r[3]), r[4], _decimal(r[5], "0.001"), _as_date(r[6]))
+                    for r in sub_rows
+                ]
         for account_id, sub_id, kind, injury, wage_id, wage, from_month in sub_rows:
             amount, lines, ids = _subscription_figure(
                 kind=kind, injury_covered=injury, wage=wage, on=month, rules=rules
@@ -638,7 +725,7 @@ CANDIDATES_SQL = """
 SELECT account_id FROM {entry}
 GROUP BY account_id
 HAVING COALESCE(SUM(amount) FILTER (WHERE posted_on <= %(since)s), 0) > 0
-    OR BOOL_OR(amount > 0 AND posted_on > %(since)s AND posted_on < %(day)s)
+    OR {bool_or}(amount > 0 AND posted_on > %(since)s AND posted_on < %(day)s)
 """
 
 
@@ -669,7 +756,7 @@ def post_penalties(day: dt.date, *, catch_up_days: int = CATCH_UP_DAYS) -> dict:
         _no_jit()
         with connection.cursor() as cur:
             cur.execute(
-                CANDIDATES_SQL.format(entry=LedgerEntry._meta.db_table),
+                _sql(CANDIDATES_SQL, entry=LedgerEntry._meta.db_table),
                 {"since": since, "day": day},
             )
             candidates = [r[0] for r in cur.fetchall()]

@@ -26,10 +26,22 @@ def _value(row) -> RuleValue:
 def _rows(keys: list[str], until: dt.date, *, newest: bool):
     """The rows of ``keys`` in force by ``until``: the newest of each key, or all of them oldest
     first. Plain SQL: this is the calculators' hot path, and the ORM's building of the query and of
-    model instances cost ten times the query itself (benchmarks/pension_calculator.py)."""
+    model instances cost ten times the query itself (benchmarks/pension_calculator.py). On SQLite
+    (the embedded default of scripts/run.sh, which has neither DISTINCT ON nor arrays and stores
+    decimals as floating point) the same rows through the ORM."""
     from django.db import connection
 
     from eservices.models import Rule
+
+    if connection.vendor != "postgresql":
+        rows = list(
+            Rule.objects.filter(key__in=keys, effective_from__lte=until)
+            .order_by("key", "effective_from")
+            .values_list(*COLUMNS)
+        )
+        if newest:  # the last row of each key, as DISTINCT ON keeps it
+            rows = list({r[1]: r for r in rows}.values())
+        return rows
 
     head = "SELECT DISTINCT ON (key) " if newest else "SELECT "
     order = "key, effective_from DESC" if newest else "key, effective_from"
