@@ -193,19 +193,22 @@ def optional_enrol_compute(user, data: dict):
     return svc.optional_enrol_figure(wage=wage, increase=svc.fraction_of(increase), on=_today())
 
 
-def optional_enrol_approve(req) -> None:
+def _subscribe_optional(req, reason: str) -> None:
     """The subscription from the month of the decision, its account, its first declared wage and
     the optional coverage period on the record."""
-    person = _applicant(req)
     svc.subscribe(
-        individual=person,
+        individual=_applicant(req),
         kind=svc.OPTIONAL,
         wage=Decimal(req.data["declared_wage"]),
         start_month=svc.month_start(_today()),
         request=req,
         annual_increase=svc.fraction_of(req.data.get("annual_increase")),
-        reason=_("Enrolment %(ref)s") % {"ref": req.reference},
+        reason=reason,
     )
+
+
+def optional_enrol_approve(req) -> None:
+    _subscribe_optional(req, _("Enrolment %(ref)s") % {"ref": req.reference})
 
 
 OPT_ENROLL = register(
@@ -267,16 +270,7 @@ def optional_continue_compute(user, data: dict):
 
 
 def optional_continue_approve(req) -> None:
-    person = _applicant(req)
-    svc.subscribe(
-        individual=person,
-        kind=svc.OPTIONAL,
-        wage=Decimal(req.data["declared_wage"]),
-        start_month=svc.month_start(_today()),
-        request=req,
-        annual_increase=svc.fraction_of(req.data.get("annual_increase")),
-        reason=_("Return %(ref)s") % {"ref": req.reference},
-    )
+    _subscribe_optional(req, _("Return %(ref)s") % {"ref": req.reference})
 
 
 OPT_CONTINUE = register(

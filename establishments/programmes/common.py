@@ -376,3 +376,27 @@ def rebill_billed_months(est: Establishment, months: Iterable[dt.date]) -> list[
     for m in billed:
         bill_month(m, establishments=[est.pk])
     return billed
+
+
+def pay_lines(req, est: Establishment, lines: Iterable, *, iban: str) -> None:
+    """A payment for each line of a programme's figure (by month, then person), and the lines
+    tied to their payments."""
+    from .models import ProgrammeLine
+
+    lines = sorted(lines, key=lambda ln: (ln.month, ln.individual_id))
+    payments = schedule_payments(
+        req, iban=iban, items=[(ln.amount, due_date_for(ln.month)) for ln in lines]
+    )
+    ProgrammeLine.objects.bulk_create(
+        ProgrammeLine(
+            request=req,
+            service_code=req.service_code,
+            establishment=est,
+            individual_id=ln.individual_id,
+            month=ln.month,
+            wage=ln.wage,
+            amount=ln.amount,
+            payment=payment,
+        )
+        for ln, payment in zip(lines, payments, strict=True)
+    )

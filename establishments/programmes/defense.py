@@ -50,7 +50,6 @@ from .common import (
     ProgrammeFigure,
     covered_months,
     create_reliefs,
-    due_date_for,
     employee_choices,
     establishment,
     figure_text,
@@ -60,10 +59,10 @@ from .common import (
     officer_eligibility,
     open_months,
     parse_month,
+    pay_lines,
     people_by_identifier,
     percent_text,
     rebill_billed_months,
-    schedule_payments,
     split,
     wages_for,
 )
@@ -337,25 +336,7 @@ def _support_approve(amount_for, *, stop_contributions: bool = False) -> Callabl
 def _pay_lines(req, est, figure: ProgrammeFigure) -> None:
     """A payment for each line, then the lines tied to them; the request keeps the figure as
     approved."""
-    lines = sorted(figure.lines, key=lambda ln: (ln.month, ln.individual_id))
-    payments = schedule_payments(
-        req,
-        iban=req.data["iban"],
-        items=[(ln.amount, due_date_for(ln.month)) for ln in lines],
-    )
-    ProgrammeLine.objects.bulk_create(
-        ProgrammeLine(
-            request=req,
-            service_code=req.service_code,
-            establishment=est,
-            individual_id=ln.individual_id,
-            month=ln.month,
-            wage=ln.wage,
-            amount=ln.amount,
-            payment=payment,
-        )
-        for ln, payment in zip(lines, payments, strict=True)
-    )
+    pay_lines(req, est, figure.lines, iban=req.data["iban"])
     if req.amount != figure.amount:
         req.amount = figure.amount
         req.working = figure.working.as_json()

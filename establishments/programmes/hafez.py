@@ -33,7 +33,6 @@ from .common import (
     ProgrammeFigure,
     add_months,
     covered_months,
-    due_date_for,
     employee_choices,
     establishment,
     figure_text,
@@ -43,9 +42,9 @@ from .common import (
     month_start,
     officer_eligibility,
     parse_month,
+    pay_lines,
     people_by_identifier,
     percent_text,
-    schedule_payments,
     split,
     wages_for,
 )
@@ -300,25 +299,7 @@ def add_trainees_approve(req) -> None:
     figure = trainees_figure(est, people, months)
     if not figure.payable:
         raise ServiceError(figure.reasons[0])
-    lines = sorted(figure.lines, key=lambda ln: (ln.month, ln.individual_id))
-    payments = schedule_payments(
-        req,
-        iban=enrolment.iban,
-        items=[(ln.amount, due_date_for(ln.month)) for ln in lines],
-    )
-    ProgrammeLine.objects.bulk_create(
-        ProgrammeLine(
-            request=req,
-            service_code=req.service_code,
-            establishment=est,
-            individual_id=ln.individual_id,
-            month=ln.month,
-            wage=ln.wage,
-            amount=ln.amount,
-            payment=p,
-        )
-        for ln, p in zip(lines, payments, strict=True)
-    )
+    pay_lines(req, est, figure.lines, iban=enrolment.iban)
 
 
 def _who() -> str:

@@ -39,7 +39,6 @@ from .common import (
     add_months,
     covered_months,
     create_reliefs,
-    due_date_for,
     employee_choices,
     establishment,
     figure_text,
@@ -49,15 +48,15 @@ from .common import (
     month_start,
     officer_eligibility,
     parse_month,
+    pay_lines,
     people_by_identifier,
     rebill_billed_months,
-    schedule_payments,
     split,
     wages_for,
 )
 from .defense import OLD_AGE, _relief_conflicts
 from .hafez import open_enrolment
-from .models import ProgrammeEnrolment, ProgrammeLine
+from .models import ProgrammeEnrolment
 from .riaya import age_on
 
 BLANK = [("", "---------")]
@@ -206,23 +205,7 @@ def benefit_approve(req) -> None:
             "founders": d.get("founders"),
         },
     )
-    lines = sorted(figure.lines, key=lambda ln: (ln.month, ln.individual_id))
-    payments = schedule_payments(
-        req, iban=d["iban"], items=[(ln.amount, due_date_for(ln.month)) for ln in lines]
-    )
-    ProgrammeLine.objects.bulk_create(
-        ProgrammeLine(
-            request=req,
-            service_code=req.service_code,
-            establishment=est,
-            individual_id=ln.individual_id,
-            month=ln.month,
-            wage=ln.wage,
-            amount=ln.amount,
-            payment=p,
-        )
-        for ln, p in zip(lines, payments, strict=True)
-    )
+    pay_lines(req, est, figure.lines, iban=d["iban"])
 
 
 def _benefit_who() -> str:
