@@ -1,4 +1,5 @@
-"""axe-core on the sign-in, registration, activation and password reset pages (Arabic, RTL).
+"""axe-core on key pages (Arabic, RTL): sign-in, registration, activation, password reset, the
+catalogue, the household pages anyone can open, and an establishment's account statement.
 
 No violation of impact "serious" or "critical" is allowed. The full axe result of each page is kept
 in test-artifacts/axe-<name>.json.
@@ -64,6 +65,66 @@ def _password_reset_page(page, url):
     expect(page.locator("form.portal-form input[name=username]")).to_be_visible()
 
 
+def _catalogue_establishments(page, url):
+    page.goto(f"{url}/services/establishments/")
+    expect(page.locator("main h1")).to_be_visible()
+
+
+def _household_home(page, url):
+    page.goto(f"{url}/household/")
+    expect(page.locator("main h1")).to_be_visible()
+
+
+def _household_register(page, url):
+    page.goto(f"{url}/household/register/")
+    expect(
+        page.locator("main form input[type=text], main form input:not([type])").first
+    ).to_be_visible()
+
+
+def _household_entitlement(page, url):
+    page.goto(f"{url}/household/entitlement/")
+    expect(page.locator("main h1")).to_be_visible()
+
+
+def _establishment_statement(page, url):
+    import datetime as dt
+    from decimal import Decimal
+
+    from payments.ledger import account_for_establishment, post
+
+    from ..factories import LiaisonOfficerFactory
+
+    officer = LiaisonOfficerFactory()
+    account = account_for_establishment(officer.establishment)
+    today = dt.date.today()
+    post(
+        account=account,
+        kind="contribution",
+        key="contrib:a",
+        amount=Decimal("480.250"),
+        memo="Contributions",
+        posted_on=today - dt.timedelta(days=40),
+    )
+    post(
+        account=account,
+        kind="payment",
+        key="payment:a",
+        amount=Decimal("-480.250"),
+        memo="Payment",
+        posted_on=today - dt.timedelta(days=20),
+    )
+    page.goto(f"{url}/accounts/sign-in/")
+    form = page.locator("form.portal-form")
+    form.locator("input[name=id_type][value=establishment]").check()
+    form.locator("input[name=username]").fill(officer.establishment.insurance_number)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("[type=submit]").click()
+    page.wait_for_load_state()
+    page.goto(f"{url}/payments/statement/establishment/")
+    expect(page.locator("main table").first).to_be_visible()
+
+
 PAGES = {
     "sign-in": _sign_in_page,
     "register-choose": _choose_page,
@@ -72,6 +133,11 @@ PAGES = {
     "register-jordanian-errors": _jordanian_form_with_errors,
     "activate": _activation_page,
     "password-reset": _password_reset_page,
+    "catalogue-establishments": _catalogue_establishments,
+    "household-home": _household_home,
+    "household-register": _household_register,
+    "household-entitlement": _household_entitlement,
+    "establishment-statement": _establishment_statement,
 }
 
 
