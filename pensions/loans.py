@@ -230,6 +230,18 @@ def _term_reasons(limits: LoanLimits, months: int) -> list[str]:
     return []
 
 
+def _term(net_pension, birth_date, months, *, on, first_month, rules):
+    """What a new loan and a rescheduling start from: the working, the rules, the first month
+    deducted (the month after ``on`` unless given), the limits and the term's reasons."""
+    w = Working()
+    book = rules or RuleBook(on, LOAN_KEYS)
+    first_month = month_start(first_month or add_months(month_start(on), 1))
+    limits = loan_limits(
+        w, book, net_pension=Decimal(net_pension), birth_date=birth_date, first_month=first_month
+    )
+    return w, book, first_month, limits, _term_reasons(limits, months)
+
+
 def retiree_loan(
     *,
     net_pension: Decimal,
@@ -241,15 +253,10 @@ def retiree_loan(
     rules: RuleBook | None = None,
 ) -> LoanFigure:
     """A new loan asked for on ``on``: the limits, the total due and the whole schedule."""
-    w = Working()
-    book = rules or RuleBook(on, LOAN_KEYS)
-    first_month = month_start(first_month or add_months(month_start(on), 1))
-    net_pension = Decimal(net_pension)
-    principal = Decimal(principal)
-    limits = loan_limits(
-        w, book, net_pension=net_pension, birth_date=birth_date, first_month=first_month
+    w, book, first_month, limits, reasons = _term(
+        net_pension, birth_date, months, on=on, first_month=first_month, rules=rules
     )
-    reasons = _term_reasons(limits, months)
+    principal = Decimal(principal)
     if principal <= 0:
         reasons.append(_("Give the amount of the loan."))
     elif principal > limits.ceiling:
@@ -320,15 +327,10 @@ def loan_reschedule(
     rules: RuleBook | None = None,
 ) -> LoanFigure:
     """The balance still due spread over a new term of ``months`` (no new interest)."""
-    w = Working()
-    book = rules or RuleBook(on, LOAN_KEYS)
-    first_month = month_start(first_month or add_months(month_start(on), 1))
-    net_pension = Decimal(net_pension)
-    balance = Decimal(balance)
-    limits = loan_limits(
-        w, book, net_pension=net_pension, birth_date=birth_date, first_month=first_month
+    w, book, first_month, limits, reasons = _term(
+        net_pension, birth_date, months, on=on, first_month=first_month, rules=rules
     )
-    reasons = _term_reasons(limits, months)
+    balance = Decimal(balance)
     if balance <= 0:
         reasons.append(_("Nothing is left to pay on the loan."))
     if reasons:

@@ -290,23 +290,8 @@ def optional_enrol_figure(*, wage: Decimal, increase: Decimal, on: dt.date) -> S
     wage = Decimal(wage)
     low = w.use("optional.wage_min", on=on)
     high = w.use("optional.wage_max", on=on)
-    most = w.use("optional.increase_max", on=on)
     w.line(_("Declared wage allowed (JD)"), f"{low:.3f} – {high:.3f}")
-    w.line(_("Annual increase chosen"), percent(increase), f"≤ {percent(most)}")
-    reasons = _range_reason(wage, low, high)
-    if not Decimal(0) <= increase <= most:
-        reasons.append(
-            _("The annual increase must be between 0%% and %(most)s.") % {"most": percent(most)}
-        )
-    amount = contribution_lines(w, kind=OPTIONAL, wage=wage, on=on)
-    return SubscriptionFigure(
-        payable=not reasons,
-        amount=amount if not reasons else None,
-        wage=wage,
-        effective=month_start(on),
-        reasons=reasons,
-        working=w,
-    )
+    return _optional_figure(w, wage=wage, low=low, high=high, increase=increase, on=on)
 
 
 # --- returning optional subscriber (opt.continue) ----------------------------------------------
@@ -391,6 +376,14 @@ def optional_return_figure(
     w = Working()
     wage = Decimal(wage)
     low, high = return_wage_range(w, last=last, return_month=on)
+    return _optional_figure(w, wage=wage, low=low, high=high, increase=increase, on=on)
+
+
+def _optional_figure(
+    w: Working, *, wage: Decimal, low: Decimal, high: Decimal, increase: Decimal, on: dt.date
+) -> SubscriptionFigure:
+    """The declared wage within [low, high], the increase within its limit, and the monthly
+    contribution with its working (enrolment and return alike)."""
     most = w.use("optional.increase_max", on=on)
     w.line(_("Annual increase chosen"), percent(increase), f"≤ {percent(most)}")
     reasons = _range_reason(wage, low, high)
