@@ -50,6 +50,25 @@ def _own(request: HttpRequest, pk: int) -> ServiceRequest:
     return get_object_or_404(ServiceRequest, pk=pk, applicant=request.user)
 
 
+def attach_from_form(request: HttpRequest, req: ServiceRequest, form: AttachmentForm) -> bool:
+    """Attach the file of a bound AttachmentForm to the request (checked by content and size);
+    True when attached, otherwise the refusal is on the form. Used by every documents step."""
+    if not form.is_valid():
+        return False
+    try:
+        request_attach(
+            req=req,
+            user=request.user,
+            document_type=form.cleaned_data["document_type"],
+            upload=form.cleaned_data["file"],
+        )
+    except ServiceError as exc:
+        add_service_error(form, exc)
+        return False
+    messages.success(request, _("The document is attached."))
+    return True
+
+
 def _steps(spec, req, current: str) -> list[dict]:
     steps = [("form", _("Your answers")), ("check", _("Check your answers"))]
     if spec.documents:
@@ -133,19 +152,8 @@ def request_attachments(request: HttpRequest, pk: int) -> HttpResponse:
             request_detach(req=req, user=request.user, attachment_id=int(request.POST["remove"]))
             return redirect("eservices:request_attachments", pk=req.pk)
         form = AttachmentForm(request.POST, request.FILES, spec=spec)
-        if form.is_valid():
-            try:
-                request_attach(
-                    req=req,
-                    user=request.user,
-                    document_type=form.cleaned_data["document_type"],
-                    upload=form.cleaned_data["file"],
-                )
-            except ServiceError as exc:
-                add_service_error(form, exc)
-            else:
-                messages.success(request, _("The document is attached."))
-                return redirect("eservices:request_attachments", pk=req.pk)
+        if attach_from_form(request, req, form):
+            return redirect("eservices:request_attachments", pk=req.pk)
     attached = list(req.attachments.all())
     docs = [
         {"spec": d, "files": [a for a in attached if a.document_type == d.key]}

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ServiceError
 from eservices.models import Document, ServiceRequest
-from eservices.request_views import AttachmentForm
-from eservices.services import request_attach, request_detach
+from eservices.request_views import AttachmentForm, attach_from_form
+from eservices.services import request_detach
 
 from .application import (
     HOUSEHOLD_APPLICATION,
@@ -178,19 +178,8 @@ def _attachments(request: HttpRequest, req: ServiceRequest) -> HttpResponse:
             return redirect("household:apply_step", pk=req.pk, key="attachments")
         if "attach" in request.POST:
             upload = AttachmentForm(request.POST, request.FILES, spec=spec)
-            if upload.is_valid():
-                try:
-                    request_attach(
-                        req=req,
-                        user=request.user,
-                        document_type=upload.cleaned_data["document_type"],
-                        upload=upload.cleaned_data["file"],
-                    )
-                except ServiceError as exc:
-                    upload.add_error(exc.field if exc.field in upload.fields else None, exc.message)
-                else:
-                    messages.success(request, _("The document is attached."))
-                    return redirect("household:apply_step", pk=req.pk, key="attachments")
+            if attach_from_form(request, req, upload):
+                return redirect("household:apply_step", pk=req.pk, key="attachments")
         else:
             report = _form_for("attachments", req, request.user, request.POST)
             missing = [
