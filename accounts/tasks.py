@@ -16,15 +16,18 @@ from .models import Channel, OneTimeCode
 
 log = logging.getLogger(__name__)
 
+# How a message to a person is retried: a temporary failure of the gateway or the mail server is
+# tried again with backoff (5 s, 10 s, ... at most 2 min), five times; a permanent one is not.
+DELIVERY_RETRY = {
+    "autoretry_for": (TemporaryDeliveryError, ConnectionError, TimeoutError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 120,
+    "retry_jitter": False,
+    "max_retries": 5,
+}
 
-@shared_task(
-    bind=True,
-    autoretry_for=(TemporaryDeliveryError, ConnectionError, TimeoutError),
-    retry_backoff=5,
-    retry_backoff_max=120,
-    retry_jitter=False,
-    max_retries=5,
-)
+
+@shared_task(bind=True, **DELIVERY_RETRY)
 def deliver_one_time_code(self, code_id: int, code: str, language: str = "ar") -> str:
     """Send a code by its channel and record the delivery status (never the code itself)."""
     from .services import code_message

@@ -9,18 +9,12 @@ from celery import shared_task
 from django.utils import translation
 
 from accounts.exceptions import TemporaryDeliveryError
+from accounts.tasks import DELIVERY_RETRY
 
 log = logging.getLogger(__name__)
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=(TemporaryDeliveryError, ConnectionError, TimeoutError),
-    retry_backoff=5,
-    retry_backoff_max=120,
-    retry_jitter=False,
-    max_retries=5,
-)
+@shared_task(bind=True, **DELIVERY_RETRY)
 def deliver_temporary_password(self, user_id: int, password: str, language: str = "ar") -> str:
     """Send a new account's temporary password to its mobile (the password is never logged)."""
     from accounts import sms
