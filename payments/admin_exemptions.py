@@ -9,25 +9,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.admin_base import ReadOnlyInline
 
 from . import exemptions
 from .instalments import cancel_plan
 from .models import DebitCard, Installment, InstallmentPlan
 
 
-class InstallmentInline(admin.TabularInline):
+class InstallmentInline(ReadOnlyInline):
     model = Installment
-    extra = 0
-    can_delete = False
     fields = ("sequence", "due_date", "amount", "status", "payment")
     readonly_fields = fields
     ordering = ("sequence",)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(InstallmentPlan)

@@ -17,37 +17,20 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eservices.admin_base import ReadOnlyAdmin, ReadOnlyInline
+
 from . import ledger
 from .billing import next_due_date
 from .models import Account, Bill, LedgerEntry
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyInline):
     model = LedgerEntry
     fk_name = "account"
     fields = ("posted_on", "kind", "period", "amount", "key", "memo", "created_by")
     readonly_fields = fields
     ordering = ("-posted_on", "-id")
-    extra = 0
     show_change_link = True
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Account)

@@ -10,19 +10,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eservices.access import LoggedAccessAdminMixin
+from eservices.admin_base import ReadOnlyInline
 
 from .models import Subscription, SubscriptionWage, Vehicle, VehicleDriver
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class SubscriptionWageInline(ReadOnlyInline):

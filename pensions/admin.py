@@ -13,20 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eservices.access import LoggedAccessAdminMixin
+from eservices.admin_base import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Dependant, Loan, LoanInstalment, PayrollRun, Pension, PensionPayment
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class DependantInline(ReadOnlyInline):
@@ -39,19 +28,6 @@ class PaymentInline(ReadOnlyInline):
     fields = ("month", "kind", "status", "gross", "loan_deduction", "net", "due_date", "paid_at")
     ordering = ("-month",)
     max_num = 0
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record the system writes: staff read it, never add or change it."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Pension)

@@ -9,22 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eservices.admin_base import ReadOnlyAdmin
+
 from .models import Nursery, NurseryChild, ProgrammeEnrolment, ProgrammeLine, RiayaSubscription
 
 
-class RecordAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ProgrammeLine)
-class ProgrammeLineAdmin(RecordAdmin):
+class ProgrammeLineAdmin(ReadOnlyAdmin):
     list_display = (
         "service_code",
         "establishment",
@@ -46,7 +37,7 @@ class ProgrammeLineAdmin(RecordAdmin):
 
 
 @admin.register(ProgrammeEnrolment)
-class ProgrammeEnrolmentAdmin(RecordAdmin):
+class ProgrammeEnrolmentAdmin(ReadOnlyAdmin):
     list_display = ("establishment", "programme", "start_date", "end_date", "request")
     list_filter = ("programme",)
     list_select_related = ("establishment", "request")
@@ -60,7 +51,7 @@ class ProgrammeEnrolmentAdmin(RecordAdmin):
 
 
 @admin.register(Nursery)
-class NurseryAdmin(RecordAdmin):
+class NurseryAdmin(ReadOnlyAdmin):
     list_display = (
         "name",
         "establishment",
@@ -85,7 +76,7 @@ class NurseryAdmin(RecordAdmin):
 
 
 @admin.register(NurseryChild)
-class NurseryChildAdmin(RecordAdmin):
+class NurseryChildAdmin(ReadOnlyAdmin):
     list_display = (
         "child_name",
         "mother",
@@ -100,7 +91,7 @@ class NurseryChildAdmin(RecordAdmin):
 
 
 @admin.register(RiayaSubscription)
-class RiayaSubscriptionAdmin(RecordAdmin):
+class RiayaSubscriptionAdmin(ReadOnlyAdmin):
     list_display = (
         "individual",
         "establishment",
