@@ -80,7 +80,7 @@ def _days_left(req: ServiceRequest) -> int | None:
     if not req.submitted_at or req.service_code not in REQUEST_SERVICES:
         return None
     deadline = req.submitted_at + dt.timedelta(
-        days=REQUEST_SERVICES[req.service_code].decision_days
+        days=REQUEST_SERVICES[req.service_code].days_to_decide
     )
     return (timezone.localtime(deadline).date() - timezone.localdate()).days
 

@@ -43,6 +43,23 @@ class RequestService:
     # page here: the engine's start and answers pages send the applicant there; the wizard saves
     # into the engine's draft, and submission, review and decision stay the engine's.
     start_url_name: str | None = None
+    # A decision time that staff set in the rule table (a rule key): it then replaces
+    # ``decision_days`` wherever the time is shown or the staff deadline is counted.
+    decision_rule: str | None = None
+
+    @property
+    def days_to_decide(self) -> int:
+        """How long a decision takes, in days: the rule in force today, or ``decision_days``."""
+        if self.decision_rule:
+            from django.utils import timezone
+
+            from .rules import RuleMissing, rule
+
+            try:
+                return int(rule(self.decision_rule, on=timezone.localdate()).value)
+            except RuleMissing:
+                pass
+        return self.decision_days
 
     def make_form(self, user=None, **kwargs) -> forms.Form:
         """The service's form; a form whose __init__ takes ``user`` gets the applicant, so that it

@@ -268,7 +268,7 @@ def _receipt(req: ServiceRequest, spec: RequestService) -> Document:
             "amount": str(req.amount) if req.amount is not None else "",
             "working": req.working,
             "attachments": [a.original_name for a in req.attachments.all()],
-            "decision_days": spec.decision_days,
+            "decision_days": spec.days_to_decide,
         },
         certifies={
             _("Service"): str(spec.name),

@@ -67,19 +67,6 @@ def review_deadline(submitted_at: dt.datetime) -> dt.date:
     return day + dt.timedelta(days=review_days(day))
 
 
-class RuleTimedService(RequestService):
-    """A request whose decision time is the rule ``household.review_days`` (staff change it in
-    the rule table; the declaration's ``decision_days`` argument is ignored)."""
-
-    @property
-    def decision_days(self) -> int:  # type: ignore[override]
-        return review_days()
-
-    @decision_days.setter
-    def decision_days(self, value) -> None:  # the dataclass __init__ sets it: ignore
-        pass
-
-
 class RuleText:
     """A text with a rule value in it, worked out when it is shown (``who`` of a declaration)."""
 
@@ -211,7 +198,7 @@ def replace_incomes(profile: Profile, data: dict[str, Any]) -> None:
 
 
 HOUSEHOLD_APPLICATION = register(
-    RuleTimedService(
+    RequestService(
         code=CODE,
         form_class=HouseholdApplicationForm,
         who=RuleText(
@@ -222,7 +209,8 @@ HOUSEHOLD_APPLICATION = register(
             ),
             "household.review_days",
         ),
-        decision_days=0,  # the rule household.review_days (RuleTimedService)
+        decision_days=20,  # when the rule is missing; the rule below is what counts
+        decision_rule="household.review_days",
         reference_prefix="HH",
         audience="household",
         currency="SAR",

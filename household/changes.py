@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eservices.declarations import DocumentSpec, register
+from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.notifications import notify
 
-from .application import RuleText, RuleTimedService, active_pension, household_reasons
+from .application import RuleText, active_pension, household_reasons
 from .choices import BreadwinnerRelation, ChangeKind
 from .entitlement import sar
 from .forms import BLANK, BankForm, HouseholdForm, SaudiIdField, date_widget, not_in_future
@@ -107,7 +107,7 @@ def change_report_approved(req) -> None:
 
 
 CHANGE_REPORT = register(
-    RuleTimedService(
+    RequestService(
         code="hh.change-report",
         form_class=ChangeReportForm,
         who=RuleText(
@@ -117,7 +117,8 @@ CHANGE_REPORT = register(
             ),
             "household.change_report_days",
         ),
-        decision_days=0,
+        decision_days=20,
+        decision_rule="household.review_days",
         reference_prefix="HHC",
         audience="household",
         currency="SAR",
@@ -199,7 +200,7 @@ def breadwinner_change_approved(req) -> None:
 
 
 BREADWINNER_CHANGE = register(
-    RuleTimedService(
+    RequestService(
         code="hh.breadwinner-change",
         form_class=BreadwinnerChangeForm,
         who=gettext_lazy(
@@ -207,7 +208,8 @@ BREADWINNER_CHANGE = register(
             "chooses the breadwinner who supports them, and the ministry confirms it. The pension "
             "is then paid into the breadwinner's account."
         ),
-        decision_days=0,
+        decision_days=20,
+        decision_rule="household.review_days",
         reference_prefix="HHB",
         audience="household",
         currency="SAR",

@@ -323,7 +323,7 @@ class TestWhoMayApply:
     def test_the_start_page_shows_the_rule_of_20_days(self, client, applicant):
         html = client.get("/household/apply/").content.decode()
         assert "20" in html
-        assert HOUSEHOLD_APPLICATION.decision_days == 20
+        assert HOUSEHOLD_APPLICATION.days_to_decide == 20
 
 
 class TestReview:

@@ -513,3 +513,28 @@ def test_approved_request_shows_its_payments(
     assert payment.due_date.strftime("%Y-%m-%d") in page and "1402.333" in page
     client.force_login(staff)
     assert client.get("/admin/individuals/workinjury/").status_code == 200
+
+
+def test_a_decision_time_set_in_the_rule_table_is_the_one_shown_and_counted(db):
+    """A service with ``decision_rule`` takes its decision time from the rule in force: a new
+    row from today changes it; without any row the declared days apply."""
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from eservices.declarations import REQUEST_SERVICES
+    from eservices.models import Rule
+
+    spec = REQUEST_SERVICES["hh.apply"]
+    assert spec.decision_rule == "household.review_days"
+    assert spec.days_to_decide == 20
+    Rule.objects.create(
+        key="household.review_days",
+        value=Decimal("25"),
+        effective_from=timezone.localdate(),
+        description_ar="مدة المراجعة",
+        description_en="Review days",
+    )
+    assert spec.days_to_decide == 25
+    Rule.objects.filter(key="household.review_days").delete()
+    assert spec.days_to_decide == spec.decision_days == 20
