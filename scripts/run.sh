@@ -5,6 +5,7 @@
 # started beside the web server when REDIS_URL is set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/system-deps.sh run
 scripts/bootstrap.sh
 mkdir -p var
 py=.venv/bin/python
