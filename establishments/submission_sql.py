@@ -260,12 +260,14 @@ def _checked(kind: str, columns, establishment_id: int, period: dt.date | None):
             "p.establishment_id = %(est)s AND p.start_date <= %(last)s"
             " AND (p.end_date IS NULL OR p.end_date >= %(first)s)"
         )
-    elsewhere = ""
+    elsewhere, elsewhere_join = "", ""
     if kind in WAGE_KINDS:
-        elsewhere = f""",
-            EXISTS (SELECT 1 FROM {WAGE} w WHERE w.individual_id = x.person_id
-                AND w.month = %(first)s
-                AND (w.establishment_id IS NULL OR w.establishment_id <> %(est)s)) AS elsewhere"""
+        # A join, not an EXISTS per row: the planner may hash the month's wages. At most one
+        # wage per person and month (unique), so no row is repeated.
+        elsewhere = ", w.id IS NOT NULL AS elsewhere"
+        elsewhere_join = f"""
+        LEFT JOIN {WAGE} w ON w.individual_id = x.person_id AND w.month = %(first)s
+            AND (w.establishment_id IS NULL OR w.establishment_id <> %(est)s)"""
     sql = f"""(
         SELECT x.*{elsewhere} FROM (
             SELECT l.line, l.national_number, l.date_text, l.wage_text, l.reason_text, l.nn,
@@ -281,7 +283,8 @@ def _checked(kind: str, columns, establishment_id: int, period: dt.date | None):
             LEFT JOIN {CIVIL} c ON c.number = l.nkey AND c.kind = %(jordanian)s
             LEFT JOIN {PERSON} i ON i.national_number = l.nkey AND i.national_number <> ''
             LEFT JOIN {PERIOD} p ON p.individual_id = i.id AND {period_on}
-        ) x WHERE x.nth = 1
+        ) x{elsewhere_join}
+        WHERE x.nth = 1
     ) r"""
     return sql, params, _checks(kind, columns)
 

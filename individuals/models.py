@@ -155,13 +155,23 @@ class InsurancePeriod(models.Model):
 class WageRecord(models.Model):
     """One contribution month: the wage insured that month, and by whom."""
 
-    individual = models.ForeignKey(Individual, on_delete=models.CASCADE, related_name="wages")
+    # The references of this table are checked by the database set-based, once per statement
+    # (``individuals.wage_integrity``), not by foreign-key constraints, whose per-row checks took
+    # more than half the time of saving a 50,000-row wage file. The ORM's on_delete still applies.
+    individual = models.ForeignKey(
+        Individual,
+        on_delete=models.CASCADE,
+        related_name="wages",
+        db_constraint=False,
+        db_index=False,  # the unique (individual, month) index serves it
+    )
     establishment = models.ForeignKey(
         "establishments.Establishment",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="wage_records",
+        db_constraint=False,
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     wage = models.DecimalField(_("insured wage (JD)"), max_digits=12, decimal_places=3)
@@ -176,6 +186,7 @@ class WageRecord(models.Model):
         blank=True,
         related_name="wage_records",
         verbose_name=_("wage file"),
+        db_constraint=False,
     )
     compensated_by = models.ForeignKey(
         "eservices.ServiceRequest",
@@ -183,6 +194,8 @@ class WageRecord(models.Model):
         null=True,
         blank=True,
         related_name="compensated_months",
+        db_constraint=False,
+        db_index=False,  # a partial index (Meta): only the few months paid out have one
         verbose_name=_("paid out by the lump sum"),
         help_text=_(
             "A month paid out by a lump-sum compensation no longer counts, unless restored."
@@ -199,7 +212,14 @@ class WageRecord(models.Model):
             models.CheckConstraint(condition=models.Q(wage__gte=0), name="wage_not_negative"),
         ]
         # Monthly billing sums a month's wages per establishment.
-        indexes = [models.Index(fields=["month", "establishment"], name="wage_month_establishment")]
+        indexes = [
+            models.Index(fields=["month", "establishment"], name="wage_month_establishment"),
+            models.Index(
+                fields=["compensated_by"],
+                condition=models.Q(compensated_by__isnull=False),
+                name="wage_compensated_by",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.individual} {self.month:%Y-%m} {self.wage}"
