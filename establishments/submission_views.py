@@ -193,6 +193,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown": sub.summary.get("shown", []),
             "send_url": reverse(URL_OF_KIND[sub.kind]),
             "is_movement": svc.is_movement_kind(sub.kind),
+            "confirm_by": svc.confirm_by(sub),
         },
     )
     if checking:

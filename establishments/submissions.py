@@ -6,7 +6,8 @@ is read (``RowReader``); the rows go into a TEMP table in chunks of ``CHUNK`` (P
 and then one statement checks them all against the records (civil registry, individuals,
 insurance periods, wage records, duplicates in the file) and writes them into the staging table
 ``SubmissionRow`` with their errors (``submission_sql``). Memory does not grow with the file.
-The *errors file* (every row as sent plus an error column) is written from the staging table.
+The *errors file* (every row as sent plus an error column) is written from the staging table
+when some row has an error.
 
 Only a file with no errors can be confirmed (a file with errors is corrected and sent again as a
 whole); confirming saves every row in one transaction, with a few set-based statements. The same
@@ -28,6 +29,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
@@ -571,15 +573,16 @@ def submission_validate(
         {"line": line, "nn": nn, "errors": errors}
         for line, nn, errors in (first_errors[:SHOWN_ERRORS] if bad else [])
     ]
-    with tempfile.TemporaryFile("w+b") as err_tmp:
-        sql.write_errors_file(
-            err_tmp,
-            submission_id=sub.pk,
-            columns=columns,
-            header=[*column_labels(sub.kind), _("Errors")],
-        )
-        err_tmp.seek(0)
-        sub.errors_file.save(f"{sub.kind}-errors.csv", File(err_tmp), save=False)
+    if bad:  # a file without errors has nothing to correct: no errors file
+        with tempfile.TemporaryFile("w+b") as err_tmp:
+            sql.write_errors_file(
+                err_tmp,
+                submission_id=sub.pk,
+                columns=columns,
+                header=[*column_labels(sub.kind), _("Errors")],
+            )
+            err_tmp.seek(0)
+            sub.errors_file.save(f"{sub.kind}-errors.csv", File(err_tmp), save=False)
     sub.rows_total = sub.rows_done = total
     sub.rows_with_errors = bad
     sub.status = S.VALIDATED if total and not bad else S.INVALID
@@ -602,7 +605,50 @@ def submission_validate(
             "errors_file",
         ]
     )
+    if sub.status == S.INVALID:  # its summary and errors file say all there is to say
+        sql.delete_staging([sub.pk])
     return sub
+
+
+def confirm_by(sub: Submission) -> dt.datetime:
+    """When a checked file stops waiting for its confirmation (``expire_unconfirmed``)."""
+    return sub.created_at + dt.timedelta(days=settings.SUBMISSION_CONFIRM_DAYS)
+
+
+def expire_unconfirmed(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Let go of what files that were never finished keep (a daily task): a checked file not
+    confirmed within ``SUBMISSION_CONFIRM_DAYS`` and a check that never ended (its task lost for
+    a day) become FAILED, with the reason, and the same file may be sent again; their staging
+    rows, and any left by a file no longer waiting, are deleted."""
+    now = now or timezone.now()
+    days = settings.SUBMISSION_CONFIRM_DAYS
+    expired = {
+        S.VALIDATED: (
+            now - dt.timedelta(days=days),
+            _("The file was not confirmed within %(days)s days. Send it again.") % {"days": days},
+        ),
+        S.VALIDATING: (
+            now - dt.timedelta(days=1),
+            _("The check of the file did not finish. Send it again."),
+        ),
+    }
+    counts = {}
+    for status, (before, reason) in expired.items():
+        with transaction.atomic():
+            stale = list(
+                Submission.objects.select_for_update(skip_locked=True).filter(
+                    status=status, created_at__lt=before
+                )
+            )
+            for sub in stale:
+                sub.status = S.FAILED
+                sub.summary = {**sub.summary, "failure": reason}
+            Submission.objects.bulk_update(stale, ["status", "summary"])
+            sql.delete_staging([sub.pk for sub in stale])
+        counts[status] = len(stale)
+    waiting = Submission.objects.filter(status__in=[S.VALIDATED, S.VALIDATING]).values("pk")
+    counts["orphan_rows"] = SubmissionRow.objects.exclude(submission__in=waiting).delete()[0]
+    return counts
 
 
 def _progress(pk: int, **counts) -> None:

@@ -38,3 +38,11 @@ def validate_submission(self, submission_id: int, language: str = "ar") -> str:
             )
             return "failed"
     return sub.status
+
+
+@shared_task
+def expire_unconfirmed_submissions() -> dict[str, int]:
+    """Daily: checked files never confirmed, checks that never ended, their staging rows."""
+    from .submissions import expire_unconfirmed
+
+    return expire_unconfirmed()

@@ -471,9 +471,16 @@ def test_a_2000_row_file_is_checked_with_few_queries(est, officer):
         sub = svc.submission_validate(submission=sub)
     assert (sub.rows_total, sub.rows_with_errors) == (n + 1, 1)
     assert len(ctx) < 50, len(ctx)
-    sub.status = "validated"  # confirm the valid rows through the same path
-    sub.rows_with_errors = 0
-    sub.save()
+    sub = svc.submission_create(  # the file corrected: without the repeated row
+        establishment=est,
+        user=officer.user,
+        kind="monthly",
+        period=LAST_MONTH,
+        upload=csv_upload(rows[:-1], kind="monthly"),
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        sub = svc.submission_validate(submission=sub)
+    assert (sub.status, len(ctx) < 50) == ("validated", True), len(ctx)
     with CaptureQueriesContext(connection) as ctx:
         svc.submission_confirm(submission=sub, user=officer.user)
     assert len(ctx) < 50, len(ctx)
@@ -608,13 +615,14 @@ def test_a_person_recorded_since_the_check_refuses_the_confirmation(est, officer
     assert not InsurancePeriod.objects.exists() and not Movement.objects.exists()
 
 
-def test_staging_rows_go_when_saved_or_when_a_file_with_errors_is_sent_again(est, officer):
+def test_staging_rows_go_when_saved_or_when_the_file_has_errors(est, officer):
     employee(est, "9907000006")
     monthly = Submission.Kind.MONTHLY_WAGES
     bad = checked(est, officer, [["9907000006", "500"], ["123", "500"]], monthly, period=LAST_MONTH)
-    assert bad.status == "invalid" and SubmissionRow.objects.filter(submission=bad).count() == 2
+    assert bad.status == "invalid" and bad.errors_file and bad.summary["errors"] == 1
+    assert not SubmissionRow.objects.filter(submission=bad).exists()  # the errors file says it
     good = checked(est, officer, [["9907000006", "500"]], monthly, period=LAST_MONTH)
-    assert not SubmissionRow.objects.filter(submission=bad).exists()
+    assert not good.errors_file  # nothing to correct
     assert SubmissionRow.objects.filter(submission=good).count() == 1
     svc.submission_confirm(submission=good, user=officer.user)
     assert not SubmissionRow.objects.exists()
@@ -707,3 +715,54 @@ def test_wage_cells_are_read_as_people_write_them(text, value):
 )
 def test_date_cells_are_read_in_the_accepted_formats(text, value):
     assert svc._parse_date(text) == value
+
+
+def test_files_never_confirmed_expire_and_can_be_sent_again(est, officer, settings):
+    settings.SUBMISSION_CONFIRM_DAYS = 7
+    employee(est, "9907000008")
+    rows = [["9907000008", "500"]]
+    monthly = Submission.Kind.MONTHLY_WAGES
+    old = checked(est, officer, rows, monthly, period=LAST_MONTH)
+    recent = checked(est, officer, [["9907000008", "510"]], monthly, period=LAST_MONTH)
+    stuck = Submission.objects.create(
+        establishment=est, kind=monthly, period=LAST_MONTH, created_by=officer.user, sha256="x"
+    )
+    SubmissionRow.objects.create(submission=stuck, line=2, errors="")
+    long_ago = timezone.now() - dt.timedelta(days=8)
+    Submission.objects.filter(pk__in=[old.pk, stuck.pk]).update(created_at=long_ago)
+    assert svc.confirm_by(Submission.objects.get(pk=old.pk)) < timezone.now()
+
+    counts = svc.expire_unconfirmed()
+
+    assert counts == {"validated": 1, "validating": 1, "orphan_rows": 0}
+    old.refresh_from_db()
+    stuck.refresh_from_db()
+    assert old.status == stuck.status == "failed"
+    assert "7" in old.summary["failure"] and stuck.summary["failure"]
+    assert not SubmissionRow.objects.filter(submission__in=[old, stuck]).exists()
+    assert SubmissionRow.objects.filter(submission=recent).count() == 1  # still waiting
+    with pytest.raises(ServiceError):
+        svc.submission_confirm(submission=old, user=officer.user)
+    again = checked(est, officer, rows, monthly, period=LAST_MONTH)  # the same file again
+    assert again.status == "validated"
+    assert svc.expire_unconfirmed() == {"validated": 0, "validating": 0, "orphan_rows": 0}
+
+
+def test_staging_rows_of_a_file_no_longer_waiting_are_deleted(est, officer):
+    employee(est, "9907000009")
+    sub = checked(
+        est, officer, [["9907000009", "500"]], Submission.Kind.MONTHLY_WAGES, period=LAST_MONTH
+    )
+    Submission.objects.filter(pk=sub.pk).update(status="failed")  # e.g. a task that failed late
+    assert svc.expire_unconfirmed()["orphan_rows"] == 1
+    assert not SubmissionRow.objects.exists()
+
+
+def test_the_detail_page_says_until_when_a_file_can_be_confirmed(client_est, est, officer):
+    employee(est, "9907000010")
+    sub = checked(
+        est, officer, [["9907000010", "500"]], Submission.Kind.MONTHLY_WAGES, period=LAST_MONTH
+    )
+    page = client_est.get(reverse("establishments:submissions_detail", args=[sub.pk]))
+    when = timezone.localtime(svc.confirm_by(sub)).strftime("%Y-%m-%d %H:%M")
+    assert when in page.content.decode()

@@ -156,6 +156,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "pensions.tasks.run_pension_payroll",
         "schedule": crontab(minute=0, hour=3, day_of_month=25),
     },
+    # Checked wage and movement files never confirmed: their staging rows are let go.
+    "expire-unconfirmed-submissions": {
+        "task": "establishments.tasks.expire_unconfirmed_submissions",
+        "schedule": crontab(minute=30, hour=0),
+    },
     "household-payments": {
         "task": "household.tasks.pay_household_pensions",
         "schedule": crontab(minute=0, hour=4, day_of_month=1),
@@ -224,6 +229,9 @@ if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "accounts.emailbackends.OutboxEmailBackend"
+# Days a checked wage or movement file waits for the officer's confirmation before it must be
+# sent again (establishments.submissions.expire_unconfirmed, daily).
+SUBMISSION_CONFIRM_DAYS = env.int("SUBMISSION_CONFIRM_DAYS", default=7)
 PORTAL_BASE_URL = env("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="e-services@ssportal.local")
 
