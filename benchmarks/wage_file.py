@@ -10,7 +10,7 @@ periods of one establishment) with bulk inserts in batches, writes an N-row CSV,
 and, in the same run, PostgreSQL's COPY of the same file into two bare tables: a TEMP table (no
 write-ahead log) and a regular one (logged, no index). The ratio is printed against both. A third
 reference is the least that saving these rows can cost at all: COPY of the same rows, ready to
-store, straight into the real wage table (its indexes, and its foreign keys checked at COMMIT).
+store, straight into the real wage table (its indexes and its reference checks, committed).
 
 ``--repeat K`` runs it K times (each for an earlier month, with its own file, so each saves N new
 wage records) and prints every run and the best; the machine may be shared, so the best is the
@@ -182,7 +182,7 @@ def copy_into(connection, path: Path, n: int, *, temp: bool) -> float:
 
 def copy_into_wage_table(connection, n: int, *, est, sub, month: dt.date) -> float:
     """The least that saving these rows can cost: COPY of N ready rows (the person's id already
-    found) straight into individuals_wagerecord, with its indexes, and its foreign keys checked
+    found) straight into individuals_wagerecord, with its indexes and its reference checks
     at COMMIT. The rows are prepared (untimed) from the employees."""
     from django.db import transaction
 
@@ -296,7 +296,7 @@ def main() -> None:
         print(f"COPY into a regular table {best_logged:8.3f} s   ratio {best / best_logged:6.1f} x")
     print(
         f"COPY into the wage table  {floor:8.3f} s   ratio (ours / COPY) {best / floor:6.1f} x"
-        "   (individuals_wagerecord: its indexes and foreign keys, committed)"
+        "   (individuals_wagerecord: its indexes and reference checks, committed)"
     )
     print(f"staging rows left         {left}")
     print(f"ru_maxrss before / after  {rss_before:8.1f} / {rss_after:.1f} MB")

@@ -40,33 +40,35 @@ def _violation(message: str) -> str:
     return f"RAISE EXCEPTION USING ERRCODE = 'foreign_key_violation', MESSAGE = {message};"
 
 
-def _check_named(column: str, table: str, lock: bool) -> str:
-    """The statement's rows whose ``column`` names no row of ``table``."""
-    message = (
+def _missing_message(column: str, table: str) -> str:
+    return (
         f'format(\'insert or update on table "{WAGE}" names a missing row of "{table}":'
         f" {column}=%%s', missing)"
     )
-    if not lock:
-        return f"""
+
+
+def _check_people(column: str, table: str) -> str:
+    """The statement's rows naming no row of ``table``: one anti-join (index probes)."""
+    return f"""
     SELECT n.{column} INTO missing FROM new_rows n
     WHERE n.{column} IS NOT NULL
         AND NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = n.{column})
     LIMIT 1;
-    IF FOUND THEN {_violation(message)} END IF;"""
+    IF FOUND THEN {_violation(_missing_message(column, table))} END IF;"""
+
+
+def _check_few(column: str, table: str) -> str:
+    """The few ids of ``table`` the statement names (the array ``ids_<column>``, found in one
+    pass for every such column): lock them as a foreign key would, then look for a missing one
+    (one a concurrent delete removed is missing once its transaction has committed)."""
+    ids = f"ids_{column}"
     return f"""
-    SELECT count(*) INTO wanted FROM (
-        SELECT DISTINCT {column} FROM new_rows WHERE {column} IS NOT NULL) x;
-    IF wanted > 0 THEN
-        SELECT count(*) INTO present FROM (
-            SELECT 1 FROM {table} t WHERE t.id IN (SELECT {column} FROM new_rows)
-            FOR KEY SHARE OF t) x;
-        IF present < wanted THEN
-            SELECT n.{column} INTO missing FROM new_rows n
-            WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = n.{column})
-                AND n.{column} IS NOT NULL
-            LIMIT 1;
-            {_violation(message)}
-        END IF;
+    IF {ids} IS NOT NULL THEN
+        PERFORM 1 FROM {table} t WHERE t.id = ANY({ids}) FOR KEY SHARE OF t;
+        SELECT x INTO missing FROM unnest({ids}) x
+        WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.id = x)
+        LIMIT 1;
+        IF FOUND THEN {_violation(_missing_message(column, table))} END IF;
     END IF;"""
 
 
@@ -98,14 +100,22 @@ CREATE TRIGGER {name} AFTER DELETE ON {table}
 
 
 def create_sql() -> str:
-    checks = "".join(_check_named(*ref) for ref in REFERENCES)
+    few = [(column, table) for column, table, lock in REFERENCES if lock]
+    arrays = ", ".join(
+        f"array_agg(DISTINCT {column}) FILTER (WHERE {column} IS NOT NULL)" for column, _t in few
+    )
+    columns = ", ".join(column for column, _t in few)
+    declare = "".join(f"\n    ids_{column} bigint[];" for column, _t in few)
+    checks = "".join(_check_people(c, t) for c, t, lock in REFERENCES if not lock)
+    checks += f"""
+    SELECT {arrays} INTO {", ".join(f"ids_{c}" for c, _t in few)}
+    FROM (SELECT DISTINCT {columns} FROM new_rows) x;"""
+    checks += "".join(_check_few(c, t) for c, t in few)
     parts = [
         f"""
 CREATE OR REPLACE FUNCTION {WAGE}_references() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    wanted bigint;
-    present bigint;
-    missing bigint;
+    missing bigint;{declare}
 BEGIN{checks}
     RETURN NULL;
 END $$;
