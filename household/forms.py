@@ -26,6 +26,7 @@ from .banks import BANK_CHOICES, verify_account
 from .choices import Category, Employment, Office, Region
 from .entitlement import INCOME_KINDS, Income
 from .models import Profile
+from .signup import temporary_password_expired
 from .validators import clean_saudi_iban, clean_saudi_id, id_type_for
 
 BLANK = [("", "---------")]
@@ -167,8 +168,20 @@ class SignInForm(forms.Form):
             raise ValidationError(
                 _("The ID or iqama number or the password is not correct."), code="invalid_login"
             )
+        if temporary_password_expired(user.household_profile):
+            raise ValidationError(
+                _(
+                    "Your temporary password has expired. Ask for a new one: it is sent to your"
+                    " mobile by text message."
+                ),
+                code="temporary_expired",
+            )
         self.user_cache = user
         return data
+
+
+class ResendForm(RegisterForm):
+    """The details given at registration, to send a new temporary password."""
 
 
 class PasswordChangeForm(forms.Form):

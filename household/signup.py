@@ -78,6 +78,44 @@ def household_register(*, id_number: str, birth_date: dt.date, mobile: str) -> U
     return user
 
 
+def temporary_password_expired(profile: Profile, *, now: dt.datetime | None = None) -> bool:
+    """A temporary password not changed within ``HOUSEHOLD_TEMPORARY_PASSWORD_HOURS`` no longer
+    signs in: a new one is asked for (``resend_temporary_password``)."""
+    if not profile.must_change_password or profile.temporary_password_sent_at is None:
+        return False
+    valid = dt.timedelta(hours=settings.HOUSEHOLD_TEMPORARY_PASSWORD_HOURS)
+    return (now or timezone.now()) > profile.temporary_password_sent_at + valid
+
+
+def resend_temporary_password(*, id_number: str, birth_date: dt.date, mobile: str) -> bool:
+    """A new temporary password for an account that has not signed in yet, when the ID or iqama
+    number, the date of birth and the mobile all match it; at most once per
+    ``HOUSEHOLD_TEMPORARY_PASSWORD_RESEND``. Whether it was sent is for the tests and the log:
+    the page says the same either way, so that it tells no one whether an account exists."""
+    number = clean_saudi_id(id_number)
+    key = login_key(id_type_for(number), number)
+    with transaction.atomic():
+        profile = (
+            Profile.objects.select_for_update()
+            .select_related("user")
+            .filter(user__username=key, must_change_password=True, birth_date=birth_date)
+            .first()
+        )
+        if profile is None or str(profile.user.phone) != str(mobile):
+            return False
+        now = timezone.now()
+        sent = profile.temporary_password_sent_at
+        if sent is not None and now < sent + settings.HOUSEHOLD_TEMPORARY_PASSWORD_RESEND:
+            return False
+        password = temporary_password()
+        profile.user.set_password(password)
+        profile.user.save(update_fields=["password"])
+        profile.temporary_password_sent_at = now
+        profile.save(update_fields=["temporary_password_sent_at"])
+        _send_temporary_password(profile.user, password)
+    return True
+
+
 def _send_temporary_password(user: User, password: str) -> None:
     from .tasks import deliver_temporary_password
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("register/sent/", views.registered, name="registered"),
     path("sign-in/", views.sign_in, name="sign_in"),
+    path("sign-in/new-password/", views.resend, name="resend"),
     path("password/", views.password, name="password_change"),
     path("profile/", views.profile_resume, name="profile"),
     path("profile/<int:stage>/", views.profile_stage, name="profile_stage"),

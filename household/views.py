@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +33,7 @@ from .forms import (
     JobForm,
     PasswordChangeForm,
     RegisterForm,
+    ResendForm,
     SignInForm,
     TermsForm,
     income_initial,
@@ -45,6 +47,7 @@ from .signup import (
     household_view,
     is_household,
     password_change,
+    resend_temporary_password,
 )
 from .validators import mask_iban
 
@@ -94,31 +97,64 @@ def _new_sum(request: HttpRequest) -> tuple[str, int]:
     return _("What is %(a)s + %(b)s?") % {"a": a, "b": b}, a + b
 
 
-def register(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        pair = request.session.get(SUM_KEY)
-        answer = sum(pair) if pair else None
-        question, _next = _new_sum(request)  # a sum is answered once, right or wrong
-        form = RegisterForm(request.POST, question=question, answer=answer)
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                user = household_register(
-                    id_number=d["id_number"], birth_date=d["birth_date"], mobile=d["mobile"]
-                )
-            except ServiceError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            else:
-                request.session[REGISTERED_KEY] = user.pk
-                return redirect("household:registered")
-        # The next try is checked against the new sum: the old answer must not count.
-        form.answer = _next
-        form.data = form.data.copy()
-        form.data["arithmetic"] = ""
-    else:
+def _with_sum(request: HttpRequest, form_class, act):
+    """A form guarded by a sum (hh.register, a new temporary password): ``act(cleaned_data)``
+    when it is valid returns a response, or raises a ServiceError shown on the form. Returns
+    the response, or the form to show again (with a new sum: a sum is answered once)."""
+    if request.method != "POST":
         question, answer = _new_sum(request)
-        form = RegisterForm(question=question, answer=answer)
-    return render(request, "household/register.html", {"form": form})
+        return form_class(question=question, answer=answer)
+    pair = request.session.get(SUM_KEY)
+    answer = sum(pair) if pair else None
+    question, _next = _new_sum(request)  # a sum is answered once, right or wrong
+    form = form_class(request.POST, question=question, answer=answer)
+    if form.is_valid():
+        try:
+            return act(form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    # The next try is checked against the new sum: the old answer must not count.
+    form.answer = _next
+    form.data = form.data.copy()
+    form.data["arithmetic"] = ""
+    return form
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    def act(d) -> HttpResponse:
+        user = household_register(
+            id_number=d["id_number"], birth_date=d["birth_date"], mobile=d["mobile"]
+        )
+        request.session[REGISTERED_KEY] = user.pk
+        return redirect("household:registered")
+
+    result = _with_sum(request, RegisterForm, act)
+    if isinstance(result, HttpResponse):
+        return result
+    return render(request, "household/register.html", {"form": result})
+
+
+def resend(request: HttpRequest) -> HttpResponse:
+    """A new temporary password for an account not yet signed in to (it expires)."""
+
+    def act(d) -> HttpResponse:
+        resend_temporary_password(
+            id_number=d["id_number"], birth_date=d["birth_date"], mobile=d["mobile"]
+        )
+        messages.info(
+            request,
+            _(
+                "If these details are those of an account that has not signed in yet, a new"
+                " temporary password is on its way to the mobile. It can take a few minutes."
+            ),
+        )
+        return redirect("household:sign_in")
+
+    result = _with_sum(request, ResendForm, act)
+    if isinstance(result, HttpResponse):
+        return result
+    hours = settings.HOUSEHOLD_TEMPORARY_PASSWORD_HOURS
+    return render(request, "household/resend.html", {"form": result, "hours": hours})
 
 
 def registered(request: HttpRequest) -> HttpResponse:
@@ -128,7 +164,11 @@ def registered(request: HttpRequest) -> HttpResponse:
     user = User.objects.filter(pk=pk).first() if pk else None
     if user is None:
         return redirect("household:register")
-    return render(request, "household/registered.html", {"sent_to": mask(str(user.phone))})
+    return render(
+        request,
+        "household/registered.html",
+        {"sent_to": mask(str(user.phone)), "hours": settings.HOUSEHOLD_TEMPORARY_PASSWORD_HOURS},
+    )
 
 
 def sign_in(request: HttpRequest) -> HttpResponse:

@@ -441,3 +441,112 @@ def test_a_temporary_password_opens_no_other_page_of_the_portal(client):
     assert client.get("/household/password/").status_code == 200
     Profile.objects.filter(user=user).update(must_change_password=False)
     assert client.get("/inbox/").status_code == 200
+
+
+# --- the temporary password expires; a new one on request -------------------------------------
+
+
+def resend_post(client, **overrides):
+    client.get("/household/sign-in/new-password/")
+    data = {
+        "id_number": CITIZEN,
+        "mobile": "0501234567",
+        "birth_date": "1980-03-15",
+        "arithmetic": sum_answer(client),
+    }
+    data.update(overrides)
+    return client.post("/household/sign-in/new-password/", data)
+
+
+def age_temporary_password(hours: float) -> None:
+    Profile.objects.update(temporary_password_sent_at=timezone.now() - dt.timedelta(hours=hours))
+
+
+class TestTemporaryPasswordExpiry:
+    def test_an_expired_temporary_password_no_longer_signs_in(
+        self, client, django_capture_on_commit_callbacks, settings
+    ):
+        settings.HOUSEHOLD_TEMPORARY_PASSWORD_HOURS = 24
+        temp = registered(client, django_capture_on_commit_callbacks)
+        age_temporary_password(23.9)
+        resp = client.post("/household/sign-in/", {"id_number": CITIZEN, "password": temp})
+        assert resp.status_code == 302  # still good
+        client.logout()
+        age_temporary_password(24.1)
+        resp = client.post("/household/sign-in/", {"id_number": CITIZEN, "password": temp})
+        assert resp.status_code == 200 and not resp.wsgi_request.user.is_authenticated
+        text = page_text(resp)
+        assert (
+            ar(
+                "Your temporary password has expired. Ask for a new one: it is sent to your"
+                " mobile by text message."
+            )
+            in text
+        )
+        assert "/household/sign-in/new-password/" in text  # the way to a new one
+
+    def test_a_new_temporary_password_replaces_the_old_one(
+        self, client, django_capture_on_commit_callbacks, settings
+    ):
+        temp = registered(client, django_capture_on_commit_callbacks)
+        age_temporary_password(30)
+        page = client.get("/household/sign-in/new-password/")
+        assert str(settings.HOUSEHOLD_TEMPORARY_PASSWORD_HOURS) in page_text(page)
+        with django_capture_on_commit_callbacks(execute=True):
+            resp = resend_post(client)
+        assert resp["Location"] == "/household/sign-in/"
+        assert len(sms.outbox) == 2 and sms.outbox[-1].to == "+966501234567"
+        new = re.search(r"([A-Za-z0-9]{10})", sms.outbox[-1].body).group(1)
+        user = User.objects.get(id_number=CITIZEN)
+        assert new != temp and user.check_password(new) and not user.check_password(temp)
+        assert timezone.now() - user.household_profile.temporary_password_sent_at < dt.timedelta(
+            minutes=1
+        )
+        resp = client.post("/household/sign-in/", {"id_number": CITIZEN, "password": new})
+        assert resp["Location"] == "/household/password/"
+
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"mobile": "0509999999"},
+            {"birth_date": "1980-03-16"},
+            {"id_number": RESIDENT},  # no such account
+        ],
+    )
+    def test_details_that_do_not_match_send_nothing_and_say_the_same(
+        self, client, django_capture_on_commit_callbacks, overrides
+    ):
+        temp = registered(client, django_capture_on_commit_callbacks)
+        age_temporary_password(30)
+        with django_capture_on_commit_callbacks(execute=True):
+            resp = resend_post(client, **overrides)
+        assert resp["Location"] == "/household/sign-in/"  # the same answer as when it matches
+        assert len(sms.outbox) == 1
+        assert User.objects.get(id_number=CITIZEN).check_password(temp)
+
+    def test_at_most_one_new_password_per_interval_and_none_once_changed(
+        self, client, django_capture_on_commit_callbacks, settings
+    ):
+        settings.HOUSEHOLD_TEMPORARY_PASSWORD_RESEND = dt.timedelta(minutes=5)
+        registered(client, django_capture_on_commit_callbacks)
+        with django_capture_on_commit_callbacks(execute=True):
+            resend_post(client)  # just sent at registration
+        assert len(sms.outbox) == 1
+        age_temporary_password(0.1)  # six minutes later
+        with django_capture_on_commit_callbacks(execute=True):
+            resend_post(client)
+            resend_post(client)
+        assert len(sms.outbox) == 2
+        Profile.objects.update(must_change_password=False)
+        age_temporary_password(30)
+        with django_capture_on_commit_callbacks(execute=True):
+            resend_post(client)
+        assert len(sms.outbox) == 2
+
+    def test_a_wrong_sum_sends_nothing(self, client, django_capture_on_commit_callbacks):
+        registered(client, django_capture_on_commit_callbacks)
+        age_temporary_password(30)
+        with django_capture_on_commit_callbacks(execute=True):
+            resp = resend_post(client, arithmetic=99)
+        assert resp.status_code == 200 and resp.context["form"].errors["arithmetic"]
+        assert len(sms.outbox) == 1

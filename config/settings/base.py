@@ -229,6 +229,12 @@ if env("EMAIL_URL", default=""):
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "accounts.emailbackends.OutboxEmailBackend"
+# A household account's temporary password (hh.register) is good for this many hours, and a new
+# one is sent at most once per interval (household.signup.resend_temporary_password).
+HOUSEHOLD_TEMPORARY_PASSWORD_HOURS = env.int("HOUSEHOLD_TEMPORARY_PASSWORD_HOURS", default=24)
+HOUSEHOLD_TEMPORARY_PASSWORD_RESEND = timedelta(
+    minutes=env.int("HOUSEHOLD_TEMPORARY_PASSWORD_RESEND_MINUTES", default=5)
+)
 # Days a checked wage or movement file waits for the officer's confirmation before it must be
 # sent again (establishments.submissions.expire_unconfirmed, daily).
 SUBMISSION_CONFIRM_DAYS = env.int("SUBMISSION_CONFIRM_DAYS", default=7)

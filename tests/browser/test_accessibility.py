@@ -82,6 +82,11 @@ def _household_register(page, url):
     ).to_be_visible()
 
 
+def _household_new_password(page, url):
+    page.goto(f"{url}/household/sign-in/new-password/")
+    expect(page.locator("main form input[name=mobile]")).to_be_visible()
+
+
 def _household_entitlement(page, url):
     page.goto(f"{url}/household/entitlement/")
     expect(page.locator("main h1")).to_be_visible()
@@ -136,6 +141,7 @@ PAGES = {
     "catalogue-establishments": _catalogue_establishments,
     "household-home": _household_home,
     "household-register": _household_register,
+    "household-new-password": _household_new_password,
     "household-entitlement": _household_entitlement,
     "establishment-statement": _establishment_statement,
 }
