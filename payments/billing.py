@@ -31,6 +31,12 @@ month billed, so a rate from a date applies from the first whole month that star
   plus declared wage × ``self.injury_rate`` when the activity is covered for work injury; each
   product rounded to the fils, then added.
 
+Programme premiums: the Ri'aya premiums (est.riaya-khcf) of the subscriptions running in the
+month, one PREMIUM entry per establishment under ``riaya:YYYY-MM`` (a later change: a PREMIUM
+entry of the difference under ``riaya:YYYY-MM:rev<N>``). They are on the bill, and paid oldest
+first like every charge, but they are not contributions: no late-payment penalty is charged on
+them.
+
 Penalties (RULES.md: due by ``late.due_day`` of the next month; ``late.penalty_monthly`` of the
 unpaid amount for each month or part of a month late): see ``post_penalties`` and ``unpaid_by_period``.
 """
@@ -593,57 +599,41 @@ def bill_month(
             )
 
         # 3. Compare with what was posted for the month; post the new entries and differences.
-        posted = _posted_for_month(key, month)
+        only_accounts = None
         if only is not None:  # only these establishments' accounts (with or without wages now)
-            mine = set(
+            only_accounts = set(
                 Account.objects.filter(
                     kind=Account.Kind.ESTABLISHMENT, establishment_id__in=only
                 ).values_list("pk", flat=True)
             )
-            posted = {pk: v for pk, v in posted.items() if pk in mine}
-        entries: list[LedgerEntry] = []
-        corrections = unchanged = 0
-        charged = ZERO
-        for account_id in sorted(set(target) | set(posted)):
-            amount, details = target.get(account_id, (ZERO, {"month": month_key(month)}))
-            before, rev = posted.get(account_id, (None, 0))
-            if before is None:
-                if amount == 0:
-                    continue
-                entries.append(
-                    LedgerEntry(
-                        account_id=account_id,
-                        kind=LedgerEntry.Kind.CONTRIBUTION,
-                        key=key,
-                        amount=amount,
-                        period=month,
-                        posted_on=posted_on,
-                        memo=_("Contributions of %(month)s") % {"month": month_key(month)},
-                        details=details,
-                    )
-                )
-                charged += amount
-                continue
-            difference = amount - before
-            if difference == 0:
-                unchanged += 1
-                continue
-            entries.append(
-                LedgerEntry(
-                    account_id=account_id,
-                    kind=LedgerEntry.Kind.CORRECTION,
-                    key=f"{key}:rev{rev + 1}",
-                    amount=difference,
-                    period=month,
-                    posted_on=posted_on,
-                    memo=_("Correction of the contributions of %(month)s")
-                    % {"month": month_key(month)},
-                    details={**details, "previously_charged": f"{before:.3f}"},
-                )
-            )
-            corrections += 1
-            charged += difference
-        LedgerEntry.objects.bulk_create(entries, batch_size=CHUNK, ignore_conflicts=True)
+        K = LedgerEntry.Kind
+        contrib = _post_month(
+            month,
+            key=key,
+            target=target,
+            only_accounts=only_accounts,
+            kinds=(K.CONTRIBUTION, K.CORRECTION),
+            memos=(
+                _("Contributions of %(month)s") % {"month": month_key(month)},
+                _("Correction of the contributions of %(month)s") % {"month": month_key(month)},
+            ),
+            posted_on=posted_on,
+        )
+        # The programmes' premiums of the month (Ri'aya), per establishment.
+        premiums = _post_month(
+            month,
+            key=f"riaya:{month_key(month)}",
+            target=_riaya_premiums(month, only),
+            only_accounts=only_accounts,
+            kinds=(K.PREMIUM, K.PREMIUM),
+            memos=(
+                _("Ri'aya premiums of %(month)s") % {"month": month_key(month)},
+                _("Correction of the Ri'aya premiums of %(month)s") % {"month": month_key(month)},
+            ),
+            posted_on=posted_on,
+        )
+        entries = contrib.entries + premiums.entries
+        corrections = contrib.corrections
 
         # 4. The bills of the accounts that changed: one open bill each, due on the month's due
         # date (a month billed after it, or billed again: the next due date from the billing).
@@ -655,11 +645,114 @@ def bill_month(
         "month": month_key(month),
         "establishments": establishment_count,
         "subscriptions": len(sub_rows),
-        "posted": len(entries) - corrections,
+        "posted": len(contrib.entries) - corrections,
         "corrections": corrections,
-        "unchanged": unchanged,
-        "amount": f"{charged:.3f}",
+        "unchanged": contrib.unchanged,
+        "amount": f"{contrib.charged:.3f}",
+        "premiums": len(premiums.entries),
+        "premiums_amount": f"{premiums.charged:.3f}",
         "bills": bills,
+    }
+
+
+@dataclass
+class _Posted:
+    entries: list[LedgerEntry]
+    corrections: int
+    unchanged: int
+    charged: Decimal
+
+
+def _post_month(
+    month: dt.date,
+    *,
+    key: str,
+    target: dict[int, tuple[Decimal, dict]],
+    only_accounts: set[int] | None,
+    kinds: tuple[str, str],
+    memos: tuple[str, str],
+    posted_on: dt.date,
+) -> _Posted:
+    """Post what each account owes for ``month`` under ``key`` (``target``: account id →
+    (amount, details)): a first entry of kind ``kinds[0]``, or, when something was posted under
+    the key before, the difference as ``kinds[1]`` under ``key:rev<N>`` (nothing if none).
+    ``only_accounts``: compare only these accounts with what was posted."""
+    posted = _posted_for_month(key, month)
+    if only_accounts is not None:
+        posted = {pk: v for pk, v in posted.items() if pk in only_accounts}
+    out = _Posted([], 0, 0, ZERO)
+    for account_id in sorted(set(target) | set(posted)):
+        amount, details = target.get(account_id, (ZERO, {"month": month_key(month)}))
+        before, rev = posted.get(account_id, (None, 0))
+        if before is None:
+            if amount == 0:
+                continue
+            out.entries.append(
+                LedgerEntry(
+                    account_id=account_id,
+                    kind=kinds[0],
+                    key=key,
+                    amount=amount,
+                    period=month,
+                    posted_on=posted_on,
+                    memo=memos[0],
+                    details=details,
+                )
+            )
+            out.charged += amount
+            continue
+        difference = amount - before
+        if difference == 0:
+            out.unchanged += 1
+            continue
+        out.entries.append(
+            LedgerEntry(
+                account_id=account_id,
+                kind=kinds[1],
+                key=f"{key}:rev{rev + 1}",
+                amount=difference,
+                period=month,
+                posted_on=posted_on,
+                memo=memos[1],
+                details={**details, "previously_charged": f"{before:.3f}"},
+            )
+        )
+        out.corrections += 1
+        out.charged += difference
+    LedgerEntry.objects.bulk_create(out.entries, batch_size=CHUNK, ignore_conflicts=True)
+    return out
+
+
+def _riaya_premiums(month: dt.date, only: list[int] | None) -> dict[int, tuple[Decimal, dict]]:
+    """Account id → (the Ri'aya premiums of the subscriptions running in ``month``, details), per
+    establishment: one GROUP BY."""
+    from django.db.models import Count, Q, Sum
+
+    from establishments.programmes.models import RiayaSubscription
+
+    running = RiayaSubscription.objects.filter(first_month__lte=month).filter(
+        Q(end_month__isnull=True) | Q(end_month__gte=month)
+    )
+    if only is not None:
+        running = running.filter(establishment_id__in=only)
+    rows = list(
+        running.values("establishment_id")
+        .annotate(total=Sum("monthly_premium"), people=Count("id"))
+        .values_list("establishment_id", "total", "people")
+        .order_by("establishment_id")
+    )
+    accounts = _establishment_accounts([est for est, _t, _n in rows])
+    return {
+        accounts[est]: (
+            _decimal(total, "0.001") if not _postgresql() else total,
+            {
+                "month": month_key(month),
+                "programme": "est.riaya-khcf",
+                "subscriptions": people,
+                "total": f"{total:.3f}",
+            },
+        )
+        for est, total, people in rows
     }
 
 

@@ -121,6 +121,7 @@ class LedgerEntry(models.Model):
         CORRECTION = "correction", _("Correction")
         EXEMPTION = "exemption", _("Exemption")
         INSTALMENT = "instalment", _("Instalment scheduling")
+        PREMIUM = "premium", _("Programme premium")
 
     account = models.ForeignKey(
         Account, on_delete=models.PROTECT, related_name="entries", verbose_name=_("account")

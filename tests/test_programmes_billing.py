@@ -222,3 +222,107 @@ def test_startup_suspension_of_coming_months(client, staff):
     assert charged(twin, add_months(first, 1)) - charged(est, add_months(first, 1)) == old_age(
         D("600")
     )
+
+
+# --- Ri'aya premiums on the bill -----------------------------------------------------------------
+
+
+def premiums(est, month) -> Decimal:
+    return sum(
+        LedgerEntry.objects.filter(
+            account__establishment=est, period=month, key__startswith="riaya:"
+        ).values_list("amount", flat=True),
+        start=D("0"),
+    )
+
+
+def riaya(est, person, premium: str, first, end=None):
+    from eservices.models import ServiceRequest
+    from establishments.programmes.models import RiayaSubscription
+
+    req = ServiceRequest.objects.create(
+        service_code="est.riaya-khcf",
+        applicant=est.liaison_officer.user,
+        status="approved",
+        reference=f"ERYA-{person.pk}",
+    )
+    return RiayaSubscription.objects.create(
+        establishment=est,
+        individual=person,
+        request=req,
+        plan="individual",
+        monthly_premium=D(premium),
+        first_month=first,
+        end_month=end,
+    )
+
+
+def test_riaya_premiums_of_the_month_are_billed_once_beside_the_contributions(staff):
+    _officer, est, people = staffed("5301", [MAY])
+    riaya(est, people[0], "13.000", APRIL)  # running
+    riaya(est, people[1], "17.000", MAY, end=MAY)  # its last month
+    riaya(est, people[2], "9.000", JUNE)  # not yet
+    summary = billing.bill_month(MAY)
+    assert (summary["premiums"], summary["premiums_amount"]) == (1, "30.000")
+    entry = LedgerEntry.objects.get(account__establishment=est, key="riaya:2020-05")
+    assert entry.kind == LedgerEntry.Kind.PREMIUM and entry.amount == D("30.000")
+    assert entry.details["subscriptions"] == 2
+    contributions = charged(est, MAY)
+    assert contributions > 0  # the contributions are their own entry, unchanged by premiums
+    bill = entry.account.bills.get(status="open")
+    assert bill.amount == contributions + D("30.000")
+    again = billing.bill_month(MAY)  # nothing new
+    assert (again["premiums"], again["posted"]) == (0, 0)
+    assert premiums(est, MAY) == D("30.000")
+    assert premiums(est, JUNE) == 0
+
+
+def test_a_subscription_added_after_billing_is_a_premium_correction(staff):
+    _officer, est, people = staffed("5302", [MAY])
+    riaya(est, people[0], "13.000", MAY)
+    billing.bill_month(MAY)
+    riaya(est, people[1], "17.000", MAY)
+    billing.bill_month(MAY)
+    rev = LedgerEntry.objects.get(account__establishment=est, key="riaya:2020-05:rev1")
+    assert rev.kind == LedgerEntry.Kind.PREMIUM and rev.amount == D("17.000")
+    assert rev.details["previously_charged"] == "13.000"
+    assert premiums(est, MAY) == D("30.000")
+
+
+def test_no_late_penalty_is_charged_on_premiums(staff):
+    officer = officer_of(insurance_number="5303", coverage_date=dt.date(2015, 1, 1))
+    est = officer.establishment
+    person = employee(est, "9853030001")
+    riaya(est, person, "13.000", MAY)
+    billing.bill_month(MAY)  # no wages: only the premium
+    assert premiums(est, MAY) == D("13.000") and charged(est, MAY) == 0
+    summary = billing.post_penalties(dt.date(2020, 8, 20))  # months past the due date, unpaid
+    assert summary["penalties"] == 0
+    assert not LedgerEntry.objects.filter(kind=LedgerEntry.Kind.PENALTY).exists()
+
+
+def test_riaya_approved_after_its_first_month_was_billed_bills_that_month(client, staff):
+    from establishments.programmes.models import RiayaSubscription
+
+    last = add_months(month_start(dt.date.today()), -1)  # the riaya rules' years
+    officer, est, people = staffed("5304", [last])
+    billing.bill_month(last)
+    assert premiums(est, last) == 0
+    req, _ = apply(
+        client,
+        officer.user,
+        "est.riaya-khcf",
+        {
+            "employees": "\n".join(p.national_number for p in people[:1]),
+            "plan": "individual",
+            "family_members": "0",
+            "first_month": add_months(month_start(dt.date.today()), 1).strftime("%Y-%m"),
+            "consent": "on",
+        },
+    )
+    req.data["first_month"] = last.strftime("%Y-%m")  # as if decided after it was billed
+    req.save(update_fields=["data"])
+    request_approve(req=req, staff=staff)
+    sub = RiayaSubscription.objects.get(request=req)
+    assert sub.first_month == last
+    assert premiums(est, last) == sub.monthly_premium

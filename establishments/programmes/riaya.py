@@ -33,6 +33,7 @@ from .common import (
     officer_eligibility,
     parse_month,
     people_by_identifier,
+    rebill_billed_months,
     split,
 )
 from .models import RiayaSubscription
@@ -171,6 +172,13 @@ def _approve(req) -> None:
         )
         for p in people
     )
+    # Approved late, after the first month was billed: its premiums are billed now.
+    today = month_start(timezone.localdate())
+    months, m = [], first
+    while m < today:
+        months.append(m)
+        m = add_months(m, 1)
+    rebill_billed_months(est, months)
 
 
 def _who() -> str:
