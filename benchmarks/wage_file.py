@@ -36,7 +36,9 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
 BATCH = 5000
+START = dt.date(2020, 1, 1)  # the employees' coverage start
 
 
 def recreate_database(url: str) -> None:
@@ -100,7 +102,7 @@ def setup(n: int):
         coverage_date=dt.date(2010, 1, 1),
     )
     user = User.objects.create_user("establishment", "900001", None)
-    start = dt.date(2020, 1, 1)
+    start = START
     for batch in batches(
         CivilRecord(kind="jordanian", number=number(i), name_ar="موظف", birth_date=start, sex="M")
         for i in range(n)
@@ -134,6 +136,79 @@ def setup(n: int):
     ):
         InsurancePeriod.objects.bulk_create(batch)
     return est, user
+
+
+def add_population(p: int, months: list[dt.date]) -> None:
+    """P more people, as a country has them: in the civil registry, with a record, covered by
+    another establishment and with its wages of the months measured (COPY, a few seconds per
+    million rows): the file's checks then join against tables of a realistic size."""
+    from billing import copy_rows  # benchmarks/billing.py
+
+    from accounts.models import CivilRecord
+    from establishments.models import Establishment
+    from individuals.models import Individual, InsurancePeriod, WageRecord
+
+    other = Establishment.objects.create(
+        insurance_number="900002", kind="private", name="منشأة أخرى", coverage_date=START
+    )
+    birth = dt.date(1980, 1, 1)
+    copy_rows(
+        CivilRecord,
+        (
+            {
+                "kind": "jordanian",
+                "number": f"95{i:08d}",
+                "name_ar": "مواطن",
+                "birth_date": birth,
+                "sex": "M",
+            }
+            for i in range(p)
+        ),
+    )
+    copy_rows(
+        Individual,
+        (
+            {
+                "is_jordanian": True,
+                "name_ar": "مواطن",
+                "birth_date": birth,
+                "sex": "M",
+                "national_number": f"95{i:08d}",
+                "residence_country": "JO",
+                "education_level": "",
+            }
+            for i in range(p)
+        ),
+    )
+    first = Individual.objects.filter(national_number="9500000000").values_list("pk", flat=True)[0]
+    copy_rows(
+        InsurancePeriod,
+        (
+            {
+                "individual_id": first + i,
+                "establishment_id": other.pk,
+                "coverage": "mandatory",
+                "start_date": START,
+                "monthly_wage": 400,
+            }
+            for i in range(p)
+        ),
+    )
+    for month in months:
+        copy_rows(
+            WageRecord,
+            (
+                {
+                    "individual_id": first + i,
+                    "establishment_id": other.pk,
+                    "month": month,
+                    "wage": 400,
+                    "coverage": "mandatory",
+                    "unemployment": True,
+                }
+                for i in range(p)
+            ),
+        )
 
 
 def write_file(path: Path, n: int, month: dt.date) -> None:
@@ -211,6 +286,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--trace", action="store_true", help="measure the heap with tracemalloc")
     parser.add_argument("--repeat", type=int, default=1, help="runs (each for an earlier month)")
+    parser.add_argument(
+        "--population",
+        type=int,
+        default=0,
+        help="people besides the employees (registry, records, periods, wages): tables to scale",
+    )
     args = parser.parse_args()
     n = args.rows
     url = os.environ.get("DATABASE_URL", "")
@@ -235,10 +316,15 @@ def main() -> None:
 
     t0 = time.perf_counter()
     est, user = setup(n)
+    last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    months = [last_month]
+    for _ in range(args.repeat - 1):
+        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    if args.population:
+        add_population(args.population, months)
     with connection.cursor() as cur:  # as autovacuum would after a load of this size
         cur.execute("ANALYZE")
     setup_s = time.perf_counter() - t0
-    last_month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     path = Path(media) / "wages.csv"
 
     with connection.cursor() as cur:
@@ -247,10 +333,7 @@ def main() -> None:
     runs = []
     rss_before = maxrss_mb()
     peak = None
-    for k in range(args.repeat):
-        month = last_month
-        for _ in range(k):
-            month = (month - dt.timedelta(days=1)).replace(day=1)
+    for month in months:
         write_file(path, n, month)
         if args.trace:
             tracemalloc.start()
@@ -269,7 +352,7 @@ def main() -> None:
     floor = copy_into_wage_table(connection, n, est=est, sub=sub, month=dt.date(2000, 1, 1))
     left = SubmissionRow.objects.count()
 
-    print(f"rows                      {n}")
+    print(f"rows                      {n}   (population besides: {args.population})")
     print(f"setup (employees + CSV)   {setup_s:8.2f} s   file {path.stat().st_size / 2**20:.1f} MB")
     for k, (upload_s, validate_s, confirm_s, copy_temp, copy_logged, cpu) in enumerate(runs, 1):
         total = validate_s + confirm_s
