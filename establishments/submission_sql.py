@@ -3,12 +3,12 @@
 Rows read from a file (or the one row of the form) go into a per-connection TEMP table, in bulk:
 one PostgreSQL COPY per chunk, fed as the rows are read (``CsvStream``), ``executemany`` on
 SQLite. One statement then checks every row against the civil registry, the individuals, the
-insurance periods and the wage records (hash joins, an EXISTS and a duplicate count, with the
-messages as parameters) and writes the result into the staging table ``SubmissionRow``; saving is
+insurance periods and the wage records (an index probe per row for each, and a duplicate count,
+with the messages as parameters) and writes the result into the staging table ``SubmissionRow``; saving is
 a handful of INSERT … SELECT and UPDATE … FROM statements over the staging rows, with the
 simple_history rows written the same way. No statement runs once per row.
 
-The SQL is the same on PostgreSQL and SQLite (the development default): standard joins, EXISTS,
+The SQL is the same on PostgreSQL and SQLite (the development default): correlated subqueries,
 GROUP BY, ``UPDATE … FROM`` and ``INSERT … ON CONFLICT`` (SQLite ≥ 3.33). Only the bulk load and
 the errors file use PostgreSQL's COPY when it is there.
 """
