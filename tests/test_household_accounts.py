@@ -88,8 +88,9 @@ def sum_answer(client) -> int:
     return a + b
 
 
-def register_post(client, **overrides):
-    client.get("/household/register/")
+def details_post(client, url: str, **overrides):
+    """The registration's details (and the sum the page just asked) posted to ``url``."""
+    client.get(url)
     data = {
         "id_number": CITIZEN,
         "mobile": "0501234567",
@@ -97,7 +98,11 @@ def register_post(client, **overrides):
         "arithmetic": sum_answer(client),
     }
     data.update(overrides)
-    return client.post("/household/register/", data)
+    return client.post(url, data)
+
+
+def register_post(client, **overrides):
+    return details_post(client, "/household/register/", **overrides)
 
 
 class TestRegister:
@@ -447,15 +452,7 @@ def test_a_temporary_password_opens_no_other_page_of_the_portal(client):
 
 
 def resend_post(client, **overrides):
-    client.get("/household/sign-in/new-password/")
-    data = {
-        "id_number": CITIZEN,
-        "mobile": "0501234567",
-        "birth_date": "1980-03-15",
-        "arithmetic": sum_answer(client),
-    }
-    data.update(overrides)
-    return client.post("/household/sign-in/new-password/", data)
+    return details_post(client, "/household/sign-in/new-password/", **overrides)
 
 
 def age_temporary_password(hours: float) -> None:
