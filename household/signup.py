@@ -2,8 +2,9 @@
 forced change of that password at the first sign-in.
 
 The sign-in key is ``sa_national:<number>`` or ``sa_iqama:<number>`` (accounts.User); the number's
-first digit chooses which. The temporary password is never stored in clear: it travels once to the
-SMS task, as one-time codes do.
+first digit chooses which. The temporary password is made by the SMS task itself
+(``issue_temporary_password``), which stores only its hash and sends it: it is never written to
+the task queue, the database or a log in clear.
 """
 
 from __future__ import annotations
@@ -53,13 +54,12 @@ def household_register(*, id_number: str, birth_date: dt.date, mobile: str) -> U
             _("An account exists for this number. Sign in with your password."), field="id_number"
         )
     person = get_identity_backend().verify(number=number, birth_date=birth_date)
-    password = temporary_password()
     try:
         with transaction.atomic():
             user = User.objects.create_user(
                 id_type,
                 number,
-                password,
+                None,  # no usable password until the SMS task makes the temporary one
                 full_name=person.name_ar,
                 phone=mobile,
                 activation_channel=Channel.SMS,
@@ -74,7 +74,7 @@ def household_register(*, id_number: str, birth_date: dt.date, mobile: str) -> U
         raise ServiceError(
             _("An account exists for this number. Sign in with your password."), field="id_number"
         ) from exc
-    _send_temporary_password(user, password)
+    _send_temporary_password(user)
     return user
 
 
@@ -107,22 +107,39 @@ def resend_temporary_password(*, id_number: str, birth_date: dt.date, mobile: st
         sent = profile.temporary_password_sent_at
         if sent is not None and now < sent + settings.HOUSEHOLD_TEMPORARY_PASSWORD_RESEND:
             return False
-        password = temporary_password()
-        profile.user.set_password(password)
-        profile.user.save(update_fields=["password"])
-        profile.temporary_password_sent_at = now
+        profile.temporary_password_sent_at = now  # the interval counts from the request
         profile.save(update_fields=["temporary_password_sent_at"])
-        _send_temporary_password(profile.user, password)
+        _send_temporary_password(profile.user)
     return True
 
 
-def _send_temporary_password(user: User, password: str) -> None:
+def _send_temporary_password(user: User) -> None:
     from .tasks import deliver_temporary_password
 
     language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(
-        lambda: deliver_temporary_password.delay(user.pk, password, language), robust=True
-    )
+    transaction.on_commit(lambda: deliver_temporary_password.delay(user.pk, language), robust=True)
+
+
+def issue_temporary_password(user_id: int) -> tuple[User, str] | None:
+    """A new temporary password for an account still waiting for its first sign-in: set (its hash
+    stored) and returned for the SMS, or None when the account needs none any more (its own
+    password chosen meanwhile, or gone). Each delivery attempt makes a new one: only the last one
+    sent signs in."""
+    with transaction.atomic():
+        profile = (
+            Profile.objects.select_for_update()
+            .select_related("user")
+            .filter(user_id=user_id, must_change_password=True)
+            .first()
+        )
+        if profile is None:
+            return None
+        password = temporary_password()
+        profile.user.set_password(password)
+        profile.user.save(update_fields=["password"])
+        profile.temporary_password_sent_at = timezone.now()
+        profile.save(update_fields=["temporary_password_sent_at"])
+    return profile.user, password
 
 
 def temporary_password_message(password: str) -> str:

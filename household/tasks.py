@@ -15,16 +15,20 @@ log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, **DELIVERY_RETRY)
-def deliver_temporary_password(self, user_id: int, password: str, language: str = "ar") -> str:
-    """Send a new account's temporary password to its mobile (the password is never logged)."""
+def deliver_temporary_password(self, user_id: int, language: str = "ar") -> str:
+    """Make a temporary password for the account and send it to its mobile. The password exists
+    in clear only here, between its making and the SMS: never in the task's arguments (the
+    broker), the database or a log."""
     from accounts import sms
-    from accounts.models import User
     from accounts.tasks import is_temporary_failure
 
-    from .signup import temporary_password_message
+    from .signup import issue_temporary_password, temporary_password_message
 
-    user = User.objects.filter(pk=user_id).first()
-    if user is None or not user.phone:
+    issued = issue_temporary_password(user_id)
+    if issued is None:
+        return "not needed"
+    user, password = issued
+    if not user.phone:
         return "missing"
     with translation.override(language):
         body = temporary_password_message(password)
@@ -37,7 +41,7 @@ def deliver_temporary_password(self, user_id: int, password: str, language: str 
         log.warning("temporary password for user %s not delivered: %s", user_id, exc)
         if not temporary or self.request.retries >= self.max_retries:
             return "failed"
-        raise TemporaryDeliveryError(str(exc)) from exc
+        raise TemporaryDeliveryError(str(exc)) from exc  # a retry makes a new one
     return "sent"
 
 

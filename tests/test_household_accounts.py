@@ -547,3 +547,41 @@ class TestTemporaryPasswordExpiry:
             resp = resend_post(client, arithmetic=99)
         assert resp.status_code == 200 and resp.context["form"].errors["arithmetic"]
         assert len(sms.outbox) == 1
+
+
+class TestTemporaryPasswordNeverInTheQueue:
+    def test_the_task_gets_the_account_not_the_password(
+        self, client, monkeypatch, django_capture_on_commit_callbacks
+    ):
+        from household import tasks
+
+        sent = []
+        monkeypatch.setattr(
+            tasks.deliver_temporary_password, "delay", lambda *args: sent.append(args)
+        )
+        person()
+        with django_capture_on_commit_callbacks(execute=True):
+            register_post(client)
+        user = User.objects.get(id_number=CITIZEN)
+        assert not user.has_usable_password()  # nothing signs in before the SMS task runs
+        assert sent == [(user.pk, "ar")]  # what goes through the broker
+        assert tasks.deliver_temporary_password(user.pk, "ar") == "sent"
+        password = re.search(r"([A-Za-z0-9]{10})", sms.outbox[-1].body).group(1)
+        user.refresh_from_db()
+        assert user.check_password(password)
+
+    def test_each_attempt_makes_a_new_one_and_none_once_changed(
+        self, client, django_capture_on_commit_callbacks
+    ):
+        from household import tasks
+
+        first = registered(client, django_capture_on_commit_callbacks)
+        user = User.objects.get(id_number=CITIZEN)
+        assert tasks.deliver_temporary_password(user.pk, "ar") == "sent"  # a retry, say
+        second = re.search(r"([A-Za-z0-9]{10})", sms.outbox[-1].body).group(1)
+        user.refresh_from_db()
+        assert user.check_password(second) and not user.check_password(first)
+        Profile.objects.filter(user=user).update(must_change_password=False)
+        assert tasks.deliver_temporary_password(user.pk, "ar") == "not needed"
+        user.refresh_from_db()
+        assert user.check_password(second) and len(sms.outbox) == 2
