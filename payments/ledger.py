@@ -118,15 +118,7 @@ def contributions_due(account: Account) -> Decimal:
 
 def next_bill_number(prefix: str) -> str:
     """A bill number that is never reused: the prefix, the date and a sequence."""
-    today = timezone.localdate()
-    stem = f"{prefix}{today:%y%m%d}"
-    last = (
-        Bill.objects.filter(number__startswith=stem)
-        .order_by("-number")
-        .values_list("number", flat=True)
-    ).first()
-    seq = int(last[len(stem) :]) + 1 if last else 1
-    return f"{stem}{seq:05d}"
+    return _next_sequences(prefix, 1, today=timezone.localdate())[0]
 
 
 @transaction.atomic
