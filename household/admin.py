@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eservices.access import LoggedAccessAdminMixin
+from eservices.admin_base import ReadOnlyAdmin
 from eservices.models import ServiceRequest
 
 from .application import CODE, review_deadline, rule_int
@@ -221,17 +222,6 @@ class PensionAdmin(LoggedAccessAdminMixin, admin.ModelAdmin):
 
     def access_subject(self, obj):
         return obj.beneficiary
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
