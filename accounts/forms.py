@@ -93,8 +93,9 @@ class PasswordResetStartForm(IdentifierForm):
     captcha = PortalCaptchaField()
 
 
-class PasswordResetCompleteForm(forms.Form):
-    code = OneTimeCodeField(label=_("Reset code"))
+class NewPasswordForm(forms.Form):
+    """A new password, typed twice (every form that sets a password)."""
+
     new_password1 = forms.CharField(
         label=_("New password"),
         strip=False,
@@ -107,9 +108,19 @@ class PasswordResetCompleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
+    def check_new_password(self, password: str) -> None:
+        """More checks of the new password, once the two match (a subclass adds errors)."""
+
     def clean(self):
         data = super().clean()
         p1, p2 = data.get("new_password1"), data.get("new_password2")
         if p1 and p2 and p1 != p2:
             self.add_error("new_password2", _("The two passwords do not match."))
+        elif p1:
+            self.check_new_password(p1)
         return data
+
+
+class PasswordResetCompleteForm(NewPasswordForm):
+    code = OneTimeCodeField(label=_("Reset code"))
+    field_order = ["code", "new_password1", "new_password2"]

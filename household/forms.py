@@ -20,12 +20,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.exceptions import ServiceError
 from accounts.fields import DigitsField, normalise_digits
+from accounts.forms import NewPasswordForm
 from accounts.models import login_key
 
 from .banks import BANK_CHOICES, verify_account
 from .choices import Category, Employment, Office, Region
 from .entitlement import INCOME_KINDS, Income
-from .models import Profile
+from .models import ADDRESS_FIELDS, Profile
 from .signup import temporary_password_expired
 from .validators import clean_saudi_iban, clean_saudi_id, id_type_for
 
@@ -184,37 +185,21 @@ class ResendForm(RegisterForm):
     """The details given at registration, to send a new temporary password."""
 
 
-class PasswordChangeForm(forms.Form):
-    new_password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=password_validation.password_validators_help_text_html(),
-    )
-    new_password2 = forms.CharField(
-        label=_("Confirm the new password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+class PasswordChangeForm(NewPasswordForm):
+    """The first sign-in's own password, instead of the temporary one."""
 
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        data = super().clean()
-        p1, p2 = data.get("new_password1"), data.get("new_password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("new_password2", _("The two passwords do not match."))
-        elif p1:
-            if self.user is not None and self.user.check_password(p1):
-                self.add_error("new_password1", _("Choose a new password, not the temporary one."))
-            else:
-                try:
-                    password_validation.validate_password(p1, self.user)
-                except ValidationError as exc:
-                    self.add_error("new_password1", exc)
-        return data
+    def check_new_password(self, password: str) -> None:
+        if self.user is not None and self.user.check_password(password):
+            self.add_error("new_password1", _("Choose a new password, not the temporary one."))
+            return
+        try:
+            password_validation.validate_password(password, self.user)
+        except ValidationError as exc:
+            self.add_error("new_password1", exc)
 
 
 # --- The profile's five stages ----------------------------------------------------------------
@@ -236,15 +221,7 @@ class AddressForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = (
-            "region",
-            "city",
-            "district",
-            "street",
-            "building_number",
-            "postal_code",
-            "additional_number",
-        )
+        fields = ADDRESS_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

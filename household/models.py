@@ -50,6 +50,18 @@ class BankAccountRecord(models.Model):
         return self.iban
 
 
+# The national address's fields of a profile, in the order the forms ask for them.
+ADDRESS_FIELDS = (
+    "region",
+    "city",
+    "district",
+    "street",
+    "building_number",
+    "postal_code",
+    "additional_number",
+)
+
+
 class Profile(models.Model):
     """A household account's profile: the five stages of the source, then the terms.
 

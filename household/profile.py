@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from .banks import verify_account
 from .entitlement import Income
-from .models import IncomeSource, Profile
+from .models import ADDRESS_FIELDS, IncomeSource, Profile
 
 S = Profile.Stage
 
@@ -26,15 +26,7 @@ def _locked(user) -> Profile:
 def save_address(*, user, cleaned: dict[str, Any]) -> Profile:
     with transaction.atomic():
         profile = _locked(user)
-        for name in (
-            "region",
-            "city",
-            "district",
-            "street",
-            "building_number",
-            "postal_code",
-            "additional_number",
-        ):
+        for name in ADDRESS_FIELDS:
             setattr(profile, name, cleaned[name])
         if cleaned.get("email", "") != user.email:
             user.email = cleaned.get("email", "")

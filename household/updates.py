@@ -24,18 +24,9 @@ from eservices.services import to_json
 from .banks import verify_account
 from .entitlement import sar
 from .forms import income_initial, incomes_from, local_mobile
-from .models import IncomeSource, Pension, Profile, ProfileUpdate
+from .models import ADDRESS_FIELDS, IncomeSource, Pension, Profile, ProfileUpdate
 
 CODE_DIGITS = 4  # the source: «رمز التحقق المكون من أربعة أرقام»
-ADDRESS = (
-    "region",
-    "city",
-    "district",
-    "street",
-    "building_number",
-    "postal_code",
-    "additional_number",
-)
 STEP_KEYS = ("personal", "contact", "bank", "income", "terms")
 
 
@@ -46,7 +37,7 @@ def current_answers(profile: Profile) -> dict[str, dict[str, Any]]:
         "contact": {
             "mobile": local_mobile(user.phone),
             "email": user.email,
-            **{name: getattr(profile, name) for name in ADDRESS},
+            **{name: getattr(profile, name) for name in ADDRESS_FIELDS},
         },
         "bank": {"iban": profile.iban, "iban_confirm": profile.iban, "bank": profile.bank},
         "income": {
@@ -150,7 +141,7 @@ def update_confirm(*, update: ProfileUpdate, code: str) -> ProfileUpdate:
                 user.save(update_fields=["phone", "email"])
         except IntegrityError as exc:
             raise ServiceError(_("This email is used by another account."), field="email") from exc
-        for name in ADDRESS:
+        for name in ADDRESS_FIELDS:
             setattr(profile, name, contact.get(name, ""))
         profile.mobile_confirmed_at = now
         # Bank account
