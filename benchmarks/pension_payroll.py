@@ -60,7 +60,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
 
-    from individuals.benefits.maternity import add_months, month_start
+    from eservices.dates import month_after, month_start
     from individuals.models import Individual
     from pensions.models import Loan, LoanInstalment, PayrollRun, Pension, PensionPayment
     from pensions.payroll import BATCH_SIZE, run_payroll
@@ -108,7 +108,7 @@ def main() -> None:
             )
         pensions += Pension.objects.bulk_create(chunk)
     del people
-    first = add_months(this_month, -5)
+    first = month_after(this_month, -5)
     loans = Loan.objects.bulk_create(
         (
             Loan(
@@ -126,7 +126,7 @@ def main() -> None:
     LoanInstalment.objects.bulk_create(
         (
             LoanInstalment(
-                loan=loan, sequence=k + 1, month=add_months(first, k), amount=Decimal("87.500")
+                loan=loan, sequence=k + 1, month=month_after(first, k), amount=Decimal("87.500")
             )
             for loan in loans
             for k in range(12)
@@ -166,7 +166,7 @@ def main() -> None:
     timed("same month again", month=this_month)
 
     # next month: stopped about halfway (a time budget of half the full run), then resumed
-    nxt = add_months(this_month, 1)
+    nxt = month_after(this_month, 1)
     half, *_ = timed("next month, stopped", month=nxt, time_budget=full / 2)
     rest, *_ = timed("next month, resumed", month=nxt)
     assert not half.completed and rest.completed

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CivilRecord, IdType, User
+from eservices.dates import month_after, month_end
 from establishments.models import Establishment, LiaisonOfficer
 from individuals.models import Individual, InsurancePeriod, WageRecord
 
@@ -259,19 +260,10 @@ class Job:
     rise: tuple[float, float] = (0.03, 0.08)  # the yearly rise is drawn in this range
 
 
-def _add_months(month: dt.date, n: int) -> dt.date:
-    y, m = divmod(month.year * 12 + month.month - 1 + n, 12)
-    return dt.date(y, m + 1, 1)
-
-
-def _month_end(month: dt.date) -> dt.date:
-    return _add_months(month, 1) - dt.timedelta(days=1)
-
-
 def _careers(today: dt.date) -> dict[str, list[Job]]:
     """Each demo person's jobs. Gaps between jobs are on purpose."""
     this_month = today.replace(day=1)
-    forty_years_ago = _add_months(this_month, -479)  # 480 months up to this month
+    forty_years_ago = month_after(this_month, -479)  # 480 months up to this month
     no_rise = (0.0, 0.0)
     return {
         "9861012345": [  # Ahmad, born 1986: two employers, a gap, optional, a third employer
@@ -302,17 +294,17 @@ def _careers(today: dt.date) -> dict[str, list[Job]]:
                 "100400",
                 MANDATORY,
                 forty_years_ago,
-                _month_end(_add_months(forty_years_ago, 131)),
+                month_end(month_after(forty_years_ago, 131)),
                 "280.000",
             ),
             Job(
                 "100600",
                 MANDATORY,
-                _add_months(forty_years_ago, 132),
-                _month_end(_add_months(forty_years_ago, 299)),
+                month_after(forty_years_ago, 132),
+                month_end(month_after(forty_years_ago, 299)),
                 "700.000",
             ),
-            Job("100200", MANDATORY, _add_months(forty_years_ago, 300), None, "1500.000"),
+            Job("100200", MANDATORY, month_after(forty_years_ago, 300), None, "1500.000"),
         ],
     }
 
@@ -352,7 +344,7 @@ def _history(
                     unemployment=job.coverage == MANDATORY,
                 )
             )
-            month = _add_months(month, 1)
+            month = month_after(month, 1)
         periods.append(
             InsurancePeriod(
                 individual=individual,

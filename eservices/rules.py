@@ -94,3 +94,25 @@ class Working:
             ],
             "provisional": self.provisional,
         }
+
+
+@dataclass
+class Figure:
+    """A calculation's result, the shape every service's figure has (the engine shows it, the
+    API serialises it): whether it is payable (if not, ``reasons`` say why, which stops the
+    request from being sent), the amount in dinars and the working. Figures with more to say
+    subclass it."""
+
+    payable: bool
+    amount: Decimal | None
+    reasons: list[str] = field(default_factory=list)
+    working: Working = field(default_factory=Working)
+
+    def as_json(self) -> dict:
+        return {
+            "payable": self.payable,
+            "amount": str(self.amount) if self.amount is not None else None,
+            "currency": "JOD",
+            "reasons": self.reasons,
+            "working": self.working.as_json(),
+        }

@@ -8,6 +8,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from eservices.dates import month_start
 from individuals.models import Individual, InsurancePeriod, WageRecord, WorkInjury
 
 from .models import Establishment, Movement
@@ -32,10 +33,6 @@ def own_establishment_or_404(user) -> Establishment:
 
 
 # --- Inquiries of the liaison officer: every function is scoped to one establishment ----------
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
 
 
 def previous_month(today: dt.date) -> dt.date:

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ServiceError
 from accounts.models import CivilRecord
+from eservices.dates import month_end
 from individuals.models import Individual, InsurancePeriod, WageRecord
 
 from .models import Movement, Submission, SubmissionRow
@@ -363,11 +364,6 @@ def check_loaded_row(
             [person_id, period_id],
         )
     return [(c.field, c.message) for c, bad in zip(checks, failed, strict=True) if bad]
-
-
-def month_end(first: dt.date) -> dt.date:
-    nxt = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return nxt - dt.timedelta(days=1)
 
 
 # --- The errors file -------------------------------------------------------------------------

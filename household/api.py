@@ -21,16 +21,9 @@ from eservices.api import (
     calculator_schema,
     rule_value_field,
 )
+from eservices.dates import month_after, month_start
 
-from .entitlement import (
-    INCOME_KINDS,
-    RELATIONS,
-    Income,
-    Member,
-    add_months,
-    household_entitlement,
-    month_start,
-)
+from .entitlement import INCOME_KINDS, RELATIONS, Income, Member, household_entitlement
 
 MAX_MEMBERS = 60  # a bound on the input, not a rule
 
@@ -43,7 +36,7 @@ def sar_field(**kwargs) -> serializers.DecimalField:
 
 
 def next_month():
-    return add_months(month_start(timezone.localdate()), 1)
+    return month_after(month_start(timezone.localdate()), 1)
 
 
 class HouseholdMemberSerializer(serializers.Serializer):

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.documents import document_issue
 from eservices.models import Document, ServiceRequest
@@ -28,15 +29,7 @@ from eservices.notifications import notify
 from eservices.rules import Working, rule
 from eservices.services import request_save, request_submit
 
-from .entitlement import (
-    INCOME_KINDS,
-    EntitlementFigure,
-    add_months,
-    household_entitlement,
-    members_of,
-    month_start,
-    sar,
-)
+from .entitlement import INCOME_KINDS, EntitlementFigure, household_entitlement, members_of, sar
 from .forms import HouseholdApplicationForm, incomes_from
 from .models import IncomeSource, Pension, Profile
 from .signup import is_household
@@ -125,7 +118,7 @@ def household_of(data: dict[str, Any]) -> dict[str, int]:
 def application_figure(data: dict[str, Any], month: dt.date | None = None) -> EntitlementFigure:
     """The entitlement the answers give, by default for next month (the earliest that an
     application sent now could be paid for)."""
-    month = month or add_months(month_start(timezone.localdate()), 1)
+    month = month or month_after(month_start(timezone.localdate()), 1)
     return household_entitlement(
         members=members_of(**household_of(data)), incomes=incomes_from(data), month=month
     )

@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Channel, User
+from eservices.dates import month_after, month_start
 from eservices.models import ServiceRequest
 
-from .entitlement import add_months, month_start
 from .models import BankAccountRecord, IdentityRecord, IncomeSource, Pension, Profile
 
 DEMO_PASSWORD = "Portal#2026"  # noqa: S105 - demo accounts only, printed on purpose
@@ -186,7 +186,7 @@ def _beneficiary() -> None:
     )
     Pension.objects.filter(request=req).update(
         accepted_on=accepted,
-        first_month=add_months(month_start(accepted), 1),
+        first_month=month_after(month_start(accepted), 1),
         breadwinner_since=accepted,
     )
     pay_due_pensions(today=timezone.localdate())

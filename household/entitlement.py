@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_start
 from eservices.rules import Working, plain
 
 RIYAL = Decimal("1")
@@ -145,15 +146,6 @@ def riyals(value: Decimal) -> Decimal:
 
 def sar(value: Decimal) -> str:
     return f"{value:.2f}"
-
-
-def month_start(d: dt.date) -> dt.date:
-    return d.replace(day=1)
-
-
-def add_months(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.month - 1 + n, 12)
-    return dt.date(d.year + y, m + 1, 1)
 
 
 def members_of(*, spouses: int = 0, children: int = 0, others: int = 0) -> list[Member]:

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.notifications import notify
 
-from .entitlement import EntitlementFigure, Income, add_months, members_of, month_start, sar
+from .entitlement import EntitlementFigure, Income, members_of, sar
 from .models import IncomeSource, Payment, Pension
 from .validators import mask_iban
 
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def first_payment_month(accepted_on: dt.date) -> dt.date:
     """The 1st of the month after the acceptance."""
-    return add_months(month_start(accepted_on), 1)
+    return month_after(month_start(accepted_on), 1)
 
 
 def pension_incomes(pension: Pension) -> list[Income]:
@@ -57,7 +58,7 @@ def next_payment_month(pension: Pension, today: dt.date | None = None) -> dt.dat
     month = max(pension.first_month, month_start(today or timezone.localdate()))
     paid = set(pension.payments.filter(month__gte=month).values_list("month", flat=True))
     while month in paid:
-        month = add_months(month, 1)
+        month = month_after(month, 1)
     return month
 
 
@@ -133,5 +134,5 @@ def pay_due_pensions(*, today: dt.date | None = None) -> int:
                         made += 1
                 except ServiceError as exc:  # a rule missing for that month: staff must add it
                     log.error("household pension %s, %s not paid: %s", pk, due, exc)
-            due = add_months(due, 1)
+            due = month_after(due, 1)
     return made

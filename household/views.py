@@ -18,12 +18,13 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ServiceError
 from accounts.views import mask
+from eservices.dates import month_after, month_start
 from eservices.models import ServiceRequest
 from eservices.selectors import catalogue_for
 
 from . import profile as profile_services
 from .application import CODE, active_pension, review_days, review_deadline
-from .entitlement import INCOME_KINDS, add_months, household_entitlement, members_of, month_start
+from .entitlement import INCOME_KINDS, household_entitlement, members_of
 from .forms import (
     AddressForm,
     BankForm,
@@ -346,7 +347,7 @@ def payments(request: HttpRequest) -> HttpResponse:
                 "figure": figure,
                 "working": figure.working.as_json(),
                 "iban": mask_iban(pension.iban),
-                "following": [add_months(nxt, k) for k in (1, 2)],
+                "following": [month_after(nxt, k) for k in (1, 2)],
             }
         )
     return render(request, "household/payments.html", context)
@@ -357,7 +358,7 @@ def payments(request: HttpRequest) -> HttpResponse:
 
 def entitlement(request: HttpRequest) -> HttpResponse:
     """The calculator, open to all; a signed-in household account starts from its own data."""
-    initial = {"month": add_months(month_start(timezone.localdate()), 1), "has_income": "no"}
+    initial = {"month": month_after(month_start(timezone.localdate()), 1), "has_income": "no"}
     user = request.user
     if is_household(user) and hasattr(user, "household_profile"):
         profile = user.household_profile

@@ -54,6 +54,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eservices.dates import add_months, month_key, month_start
 from eservices.rules import RuleMissing, RuleValue, money, plain, rule
 from individuals.models import InsurancePeriod, WageRecord
 
@@ -81,21 +82,6 @@ CHARGE_KINDS = (LedgerEntry.Kind.CONTRIBUTION, LedgerEntry.Kind.CORRECTION)
 
 
 # --- Dates -----------------------------------------------------------------------------------
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    """The same day ``n`` months later (the last day of the month when it has fewer days)."""
-    y, m = divmod(day.year * 12 + day.month - 1 + n, 12)
-    last = calendar.monthrange(y, m + 1)[1]
-    return dt.date(y, m + 1, min(day.day, last))
-
-
-def month_key(month: dt.date) -> str:
-    return f"{month:%Y-%m}"
 
 
 class _RuleCache:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import age_on, month_start
 from eservices.declarations import DocumentSpec, RequestService, register, register_page
 from eservices.rules import plain, rule
 
@@ -50,7 +51,7 @@ def _running_subscription_reason(person, today) -> list[str]:
 
 
 def _age_reasons(person, today: dt.date, prefix: str) -> list[str]:
-    age = svc.age_on(person.birth_date, today)
+    age = age_on(person.birth_date, today)
     youngest = int(rule(f"{prefix}.age_min", on=today).value)
     key = f"{prefix}.age_max_women" if person.sex == "F" else f"{prefix}.age_max_men"
     oldest = int(rule(key, on=today).value)
@@ -200,7 +201,7 @@ def _subscribe_optional(req, reason: str) -> None:
         individual=_applicant(req),
         kind=svc.OPTIONAL,
         wage=Decimal(req.data["declared_wage"]),
-        start_month=svc.month_start(_today()),
+        start_month=month_start(_today()),
         request=req,
         annual_increase=svc.fraction_of(req.data.get("annual_increase")),
         reason=reason,
@@ -442,7 +443,7 @@ def self_enrol_approve(req) -> None:
         individual=person,
         kind=svc.SELF_EMPLOYED,
         wage=figure.wage,
-        start_month=svc.month_start(today),
+        start_month=month_start(today),
         request=req,
         bracket=str(req.data["bracket"]),
         activity=req.data.get("activity", ""),

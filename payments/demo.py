@@ -18,10 +18,11 @@ import datetime as dt
 
 from django.utils import timezone
 
+from eservices.dates import add_months
 from establishments.models import Establishment
 
 from . import ledger
-from .billing import add_months, bill_month, due_date_of, post_penalties
+from .billing import bill_month, due_date_of, post_penalties
 from .models import Bill, Payment
 
 DEMO_PASSWORD = "Portal#2026"  # noqa: S105 - demo accounts only, printed on purpose

@@ -45,12 +45,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import add_months
 from eservices.models import Document, RequestEvent, ServiceRequest
 from eservices.notifications import notify
-from eservices.rules import RuleMissing, Working, money, plain
+from eservices.rules import Figure, RuleMissing, Working, money, plain
 
 from .arabic_words import amount_in_words, amount_in_words_only
-from .instalments import active_plan, add_months, cancel_plan, create_plan, split
+from .instalments import active_plan, cancel_plan, create_plan, split
 from .ledger import (
     ZERO,
     account_for_establishment,
@@ -119,11 +120,9 @@ def covered_penalties(account: Account, until: dt.date) -> Decimal:
 
 
 @dataclass
-class ExemptionFigure:
-    payable: bool
-    amount: Decimal | None  # the penalties waived
-    reasons: list[str] = field(default_factory=list)
-    working: Working = field(default_factory=Working)
+class ExemptionFigure(Figure):
+    """``amount``: the penalties waived; the rest is the principal's schedule."""
+
     balance: Decimal = ZERO
     penalties: Decimal = ZERO
     waived: Decimal = ZERO
@@ -137,15 +136,6 @@ class ExemptionFigure:
     @property
     def scheduled(self) -> Decimal:
         return sum((a for _n, _d, a in self.instalments), ZERO)
-
-    def as_json(self) -> dict:
-        return {
-            "payable": self.payable,
-            "amount": str(self.amount) if self.amount is not None else None,
-            "currency": "JOD",
-            "reasons": self.reasons,
-            "working": self.working.as_json(),
-        }
 
 
 def first_due_date(w: Working, on: dt.date) -> dt.date:

@@ -17,7 +17,6 @@ last one takes the remainder — the convention of RULES.md for loans (1000.000 
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from decimal import ROUND_DOWN, Decimal
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.exceptions import ServiceError
+from eservices.dates import add_months
 
 from .ledger import contributions_due, refresh_contributions_bill
 from .models import Account, Bill, Installment, InstallmentPlan
@@ -47,13 +47,6 @@ def split(total: Decimal, months: int) -> list[Decimal]:
     amounts = [each] * (months - 1)
     amounts.append(total - each * (months - 1))
     return amounts
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    """The same day ``n`` months later, on the month's last day when it is shorter."""
-    y, m = divmod(day.month - 1 + n, 12)
-    year, month = day.year + y, m + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def schedule(total: Decimal, months: int, first_due: dt.date) -> list[tuple[int, dt.date, Decimal]]:

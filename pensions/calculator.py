@@ -41,9 +41,8 @@ from fractions import Fraction
 from django.utils.translation import get_language, gettext
 
 from accounts.exceptions import ServiceError
-from eservices.rules import RuleMissing, Working, plain
-from individuals.benefits.maternity import MaternityFigure, add_months, month_start
-from individuals.benefits.unemployment import age_on
+from eservices.dates import age_on, month_after, month_start
+from eservices.rules import Figure, RuleMissing, Working, plain
 
 from .rulebook import RuleBook
 
@@ -137,7 +136,7 @@ def jd(value: Decimal) -> str:
 
 
 @dataclass
-class PensionFigure(MaternityFigure):
+class PensionFigure(Figure):
     """The engine's figure (payable, amount, reasons, working) with the kind of pension and its
     parts, JSON-safe; ``amount`` is the monthly pension."""
 
@@ -319,7 +318,7 @@ def expected_pension(
         )
     else:
         if first_covered is None:
-            first_covered = add_months(month_start(on), -max(months, 1))
+            first_covered = month_after(month_start(on), -max(months, 1))
         first_covered = month_start(first_covered)
         try:
             early_book = early_rules or RuleBook(first_covered, EARLY_KEYS)

@@ -19,10 +19,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import CivilRecord, IdType
+from eservices.dates import month_after, month_start
 from eservices.demo import DEMO_PASSWORD, ESTABLISHMENTS, MANDATORY, Job, _history, _user
 from eservices.models import RequestEvent, ServiceRequest
 from establishments.models import Establishment
-from individuals.benefits.maternity import add_months, month_start
 from individuals.models import Individual
 
 from .models import Pension
@@ -111,7 +111,7 @@ def seed() -> list[tuple[str, str, str]]:
     }
 
     # The retiree: 34 years of work that ended two years ago.
-    retired_on = add_months(this_month, -25) + dt.timedelta(days=14)
+    retired_on = month_after(this_month, -25) + dt.timedelta(days=14)
     retiree = _person(RETIREE, "salim@example.com", "+962796001234", "0543210")
     _history(
         retiree,
@@ -150,12 +150,12 @@ def seed() -> list[tuple[str, str, str]]:
         )
         decided = retired_on + dt.timedelta(days=1)
         pension = pension_grant(req, today=decided)
-        loan_day = add_months(this_month, -8) + dt.timedelta(days=3)
+        loan_day = month_after(this_month, -8) + dt.timedelta(days=3)
         # the payroll of every month up to the loan, the loan, then the months after it
-        month = add_months(pension.start_month, 1)
+        month = month_after(pension.start_month, 1)
         while month <= month_start(loan_day):
             run_payroll(month, today=month.replace(day=25))
-            month = add_months(month, 1)
+            month = month_after(month, 1)
         loan_req = _request(
             retiree.user,
             LOAN_REQUEST,
@@ -166,7 +166,7 @@ def seed() -> list[tuple[str, str, str]]:
         loan_grant(loan_req, today=loan_day + dt.timedelta(days=1))
         while month < this_month:
             run_payroll(month, today=month.replace(day=25))
-            month = add_months(month, 1)
+            month = month_after(month, 1)
 
     # The applicant: covered 1995 to last year, 55 or over: an old-age pension is due to her.
     applicant = _person(APPLICANT, "muna@example.com", "+962795009876", "0432109")

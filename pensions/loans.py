@@ -29,8 +29,8 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from eservices.rules import FILS, Working, plain
-from individuals.benefits.maternity import MaternityFigure, add_months, month_start
+from eservices.dates import month_after, month_start
+from eservices.rules import FILS, Figure, Working, plain
 
 from .calculator import fils, jd, pct
 from .rulebook import RuleBook
@@ -81,7 +81,7 @@ class LoanLimits:
 
 
 @dataclass
-class LoanFigure(MaternityFigure):
+class LoanFigure(Figure):
     """``amount``: the principal (a new loan) or the balance spread again (a rescheduling)."""
 
     total: Decimal | None = None
@@ -117,7 +117,7 @@ def schedule_of(total: Decimal, months: int, first_month: dt.date) -> list[Insta
     rows, balance = [], total
     for n, amount in enumerate(split(total, months), start=1):
         balance -= amount
-        rows.append(Instalment(n, add_months(first_month, n - 1), amount, balance))
+        rows.append(Instalment(n, month_after(first_month, n - 1), amount, balance))
     return rows
 
 
@@ -235,7 +235,7 @@ def _term(net_pension, birth_date, months, *, on, first_month, rules):
     deducted (the month after ``on`` unless given), the limits and the term's reasons."""
     w = Working()
     book = rules or RuleBook(on, LOAN_KEYS)
-    first_month = month_start(first_month or add_months(month_start(on), 1))
+    first_month = month_start(first_month or month_after(month_start(on), 1))
     limits = loan_limits(
         w, book, net_pension=Decimal(net_pension), birth_date=birth_date, first_month=first_month
     )

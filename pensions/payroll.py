@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
-from individuals.benefits.maternity import month_start
+from eservices.dates import month_start
 
 from .models import Loan, LoanInstalment, PayrollRun, Pension, PensionPayment
 

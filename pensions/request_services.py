@@ -15,10 +15,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eservices.dates import month_after, month_start
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.models import ServiceRequest
 from eservices.rules import Working
-from individuals.benefits.maternity import add_months, month_start
 from individuals.benefits.unemployment_service import BankAccountForm
 
 from .calculator import EARLY, OLD_AGE
@@ -182,7 +182,7 @@ def _loan_help(user) -> str:
         RuleBook(today, LOAN_KEYS),
         net_pension=pension.amount,
         birth_date=person.birth_date,
-        first_month=add_months(month_start(today), 1),
+        first_month=month_after(month_start(today), 1),
     )
     return _(
         "You can borrow up to %(max)s JD over up to %(months)s months; no instalment can be more "
@@ -416,7 +416,7 @@ def loan_eligibility(user, today: dt.date) -> list[str]:
         RuleBook(today, LOAN_KEYS),
         net_pension=pension.amount,
         birth_date=person.birth_date,
-        first_month=add_months(month_start(today), 1),
+        first_month=month_after(month_start(today), 1),
     )
     if limits.max_months <= 0 or limits.max_principal <= 0:
         return [_("No term fits before the age limit: a loan cannot be granted.")]

@@ -20,9 +20,8 @@ from django.db.models import Count, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eservices.dates import age_on, month_after, month_start
 from eservices.rules import FILS, Working, plain
-from individuals.benefits.maternity import add_months, month_start
-from individuals.benefits.unemployment import age_on
 
 from .calculator import EARLY_KEYS, PENSION_KEYS, PensionFigure, expected_pension, jd
 from .loans import birthday
@@ -103,7 +102,7 @@ def _projected(
     if last is None or wage is None:
         return []
     rows = []
-    month = max(add_months(last, 1), month_start(today))
+    month = max(month_after(last, 1), month_start(today))
     factor_by_year: dict[int, Decimal] = {}
     while month < until:
         years = month.year - last.year
@@ -111,7 +110,7 @@ def _projected(
             factor_by_year[years] = (1 + growth) ** years
         raised = (wage * factor_by_year[years]).quantize(FILS, rounding=ROUND_HALF_UP)
         rows.append((month, min(max(raised, floor), cap)))
-        month = add_months(month, 1)
+        month = month_after(month, 1)
     return rows
 
 
@@ -139,7 +138,7 @@ def pension_for_person(
     until = month_start(retirement_date)
     if until <= today and months:
         # retiring on a date already past or today: only what is on the record up to then
-        kept = [i for i, m in enumerate(months) if m < add_months(until, 1)]
+        kept = [i for i, m in enumerate(months) if m < month_after(until, 1)]
         months, wages = [months[i] for i in kept], [wages[i] for i in kept]
     projected: list[tuple[dt.date, Decimal]] = []
     if assumptions.keeps_working and record.last_month and until > record.last_month:

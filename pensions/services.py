@@ -17,9 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.models import Document, ServiceRequest
 from eservices.rules import Working
-from individuals.benefits.maternity import add_months, month_start
 
 from .calculator import EARLY, OLD_AGE, PENSION_KEYS, jd, pension_parts
 from .loans import LOAN_KEYS, loan_reschedule, retiree_loan
@@ -104,7 +104,7 @@ def pension_grant(req: ServiceRequest, *, today: dt.date | None = None) -> Pensi
         request=req,
         kind=figure.kind,
         retirement_date=on,
-        start_month=add_months(month_start(on), 1),
+        start_month=month_after(month_start(on), 1),
         contribution_months=b["contribution_months"],
         reference_wage=Decimal(b["reference_wage"]),
         base=Decimal(b["base"]),
@@ -142,7 +142,7 @@ def first_payment(pension: Pension, *, today: dt.date) -> list[PensionPayment]:
     months, month = [], pension.start_month
     while month <= max(month_start(today), pension.start_month):
         months.append(month)
-        month = add_months(month, 1)
+        month = month_after(month, 1)
     return PensionPayment.objects.bulk_create(
         PensionPayment(
             pension=pension,
@@ -365,10 +365,10 @@ def reschedule_figure(pension: Pension, loan: Loan, months: int, *, on: dt.date)
     balance = sum(
         (i.amount for i in rows if i.status == LoanInstalment.Status.DUE), Decimal("0.000")
     )
-    first = add_months(month_start(on), 1)
+    first = month_after(month_start(on), 1)
     paid = [i.month for i in rows if i.status == LoanInstalment.Status.PAID]
     if paid:
-        first = max(first, add_months(max(paid), 1))
+        first = max(first, month_after(max(paid), 1))
     return loan_reschedule(
         net_pension=pension.amount,
         birth_date=pension.individual.birth_date,

@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from eservices.dates import age_on, month_after, month_start
 from eservices.models import Document
 from eservices.rules import Working
 from eservices.selectors import service
-from individuals.benefits.maternity import add_months, month_start
-from individuals.benefits.unemployment import age_on
 from individuals.views import _own_record
 
 from .calculator import OLD_AGE
@@ -361,7 +360,7 @@ def loan(request: HttpRequest) -> HttpResponse:
         return _no_pension(request, LOAN_REQUEST)
     today = timezone.localdate()
     book = RuleBook(today, LOAN_KEYS)
-    first_month = add_months(month_start(today), 1)
+    first_month = month_after(month_start(today), 1)
     limits = loan_limits(
         Working(),
         book,

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from eservices.dates import month_after, month_start
 from eservices.models import ServiceRequest
-from individuals.benefits.maternity import add_months, month_start
 from individuals.models import InsurancePeriod, WageRecord
 from pensions.models import Pension
 
@@ -34,22 +34,22 @@ def insured(
     """A person with ``months`` contribution months of ``wage`` ending with ``last`` (default:
     last month), in one insurance period that ended then (or is still open: ``covered``)."""
     person = IndividualFactory(birth_date=birth_date, sex=sex, **kw)
-    last = last or add_months(this_month(), -1)
-    first = add_months(last, -(months - 1))
+    last = last or month_after(this_month(), -1)
+    first = month_after(last, -(months - 1))
     est = EstablishmentFactory()
     InsurancePeriod.objects.create(
         individual=person,
         establishment=est,
         coverage="mandatory",
         start_date=first,
-        end_date=None if covered else add_months(last, 1) - dt.timedelta(days=1),
+        end_date=None if covered else month_after(last, 1) - dt.timedelta(days=1),
         monthly_wage=Decimal(wage),
     )
     WageRecord.objects.bulk_create(
         WageRecord(
             individual=person,
             establishment=est,
-            month=add_months(first, k),
+            month=month_after(first, k),
             wage=Decimal(wage),
             coverage="mandatory",
         )
@@ -89,8 +89,8 @@ def make_pension(person, *, amount="500.000", base=None, increment="0.000", star
     return Pension.objects.create(
         individual=person,
         kind=kw.pop("kind", Pension.Kind.OLD_AGE),
-        retirement_date=kw.pop("retirement_date", add_months(this_month(), -3)),
-        start_month=start or add_months(this_month(), -2),
+        retirement_date=kw.pop("retirement_date", month_after(this_month(), -3)),
+        start_month=start or month_after(this_month(), -2),
         contribution_months=kw.pop("contribution_months", 300),
         reference_wage=kw.pop("reference_wage", Decimal("1000.000")),
         base=base,

@@ -12,10 +12,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from eservices.dates import add_months, month_key
 from eservices.models import Rule
 from individuals.models import InsurancePeriod, WageRecord
 from payments import billing, ledger
-from payments.billing import MonthRules, add_months, bill_month, contributions
+from payments.billing import MonthRules, bill_month, contributions
 from payments.models import Account, Bill, LedgerEntry, Subscription
 
 from .factories import (
@@ -337,7 +338,7 @@ def test_the_scheduled_task_bills_the_previous_month():
     employ(est, "2000.000")
     result = tasks.bill_previous_month.delay("2025-01-01").get()
     assert result["posted"] == 1
-    assert billing.month_key(JAN) == result["month"]
+    assert month_key(JAN) == result["month"]
 
 
 # --- Programme reliefs (ContributionRelief): exactly those months, people and branches ---------

@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from eservices import demo as eservices_demo
+from eservices.dates import add_months
 from payments import demo, ledger
-from payments.billing import add_months, due_date_of
+from payments.billing import due_date_of
 from payments.models import Account, LedgerEntry, Payment
 from payments.statements import account_statement
 

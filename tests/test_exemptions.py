@@ -14,11 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
 from accounts.exceptions import ServiceError
+from eservices.dates import add_months
 from eservices.models import Document, Notification, RequestEvent, ServiceRequest
 from eservices.services import request_approve, request_reject
 from payments import exemptions, ledger
 from payments.exemptions import exemption_figure
-from payments.instalments import add_months, create_plan, mark_paid
+from payments.instalments import create_plan, mark_paid
 from payments.models import Bill, Installment, InstallmentPlan, LedgerEntry, Payment
 
 from .factories import IndividualFactory, LiaisonOfficerFactory, UserFactory

@@ -13,11 +13,11 @@ from django.utils import timezone, translation
 
 from accounts import sms
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.models import Notification, ServiceRequest
 from eservices.services import request_approve, request_reject
 from individuals.benefits.home_care import first_care_month, home_care_allowance
 from individuals.benefits.injury import daily_allowance, shift_months
-from individuals.benefits.maternity import add_months, month_start
 from individuals.models import WageRecord, WorkInjury
 from payments.models import BenefitPayment
 
@@ -42,7 +42,7 @@ def wages(person, *, last: dt.date, wage: Decimal, months: int = 24, establishme
         WageRecord(
             individual=person,
             establishment=establishment,
-            month=add_months(last, -k),
+            month=month_after(last, -k),
             wage=wage if k == 0 else Decimal("400.000"),
             coverage="mandatory",
         )
@@ -67,7 +67,7 @@ BIRTH = dt.date(2026, 1, 10)  # leave 70 days: to 2026-03-20; home care from Apr
 
 def mother_with(wage: Decimal, *, birth: dt.date = BIRTH):
     mother = IndividualFactory(sex="F", name_ar="هند سامي")
-    wages(mother, last=add_months(month_start(birth), -1), wage=wage)
+    wages(mother, last=month_after(month_start(birth), -1), wage=wage)
     # the month of the birth itself is not "before the birth"
     WageRecord.objects.create(
         individual=mother, month=month_start(birth), wage=Decimal("5000"), coverage="mandatory"
@@ -347,7 +347,7 @@ class TestCareStop:
         self, client, on_home_care, staff, django_capture_on_commit_callbacks
     ):
         person, home_care = on_home_care
-        next_month = add_months(month_start(timezone.localdate()), 1)
+        next_month = month_after(month_start(timezone.localdate()), 1)
         payments = BenefitPayment.objects.filter(request=home_care)
         assert payments.count() == 6
         before = set(payments.filter(due_date__lt=next_month).values_list("pk", flat=True))
@@ -423,7 +423,7 @@ def workplace():
 def injured(workplace):
     CivilRecordFactory(number=INJURED_NUMBER, name_ar="سامر خالد")
     person = IndividualFactory(user__id_number=INJURED_NUMBER, name_ar="سامر خالد")
-    last = add_months(month_start(timezone.localdate()), -1)
+    last = month_after(month_start(timezone.localdate()), -1)
     wages(person, last=last, wage=Decimal("600.000"), establishment=workplace)
     return person
 

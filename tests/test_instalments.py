@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.exceptions import ServiceError
+from eservices.dates import add_months
 from payments import ledger
 from payments.instalments import (
-    add_months,
     cancel_plan,
     create_plan,
     due_installments,

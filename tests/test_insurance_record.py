@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import CivilRecord, IdType
+from eservices.dates import month_after
 from eservices.demo import DEMO_PASSWORD, seed
 from eservices.models import Document
 from eservices.selectors import service
@@ -44,11 +45,6 @@ PAGES = ("/individuals/dashboard/", "/individuals/statement/")
 TITLE = "كشف البيانات التفصيلي"
 
 
-def add_months(month: dt.date, n: int) -> dt.date:
-    y, m = divmod(month.year * 12 + month.month - 1 + n, 12)
-    return dt.date(y, m + 1, 1)
-
-
 def career(individual, months: int, *, start=dt.date(1985, 1, 1)) -> None:
     """``months`` contribution months without a break, under one open period, rising wages."""
     est = EstablishmentFactory()
@@ -57,7 +53,7 @@ def career(individual, months: int, *, start=dt.date(1985, 1, 1)) -> None:
         WageRecord(
             individual=individual,
             establishment=est,
-            month=add_months(start, i),
+            month=month_after(start, i),
             wage=Decimal("300.000") + Decimal("7.125") * i,
             coverage=MANDATORY,
         )
@@ -440,7 +436,7 @@ def test_demo_histories(django_capture_on_commit_callbacks):
     assert len({r.establishment for r in statement_rows(person_("9861012345"))}) >= 3
     noor = person_("9931012345")
     assert noor.sex == "F" and 28 <= today.year - noor.birth_date.year <= 34
-    assert noor.wages.filter(month__gt=add_months(this_month, -12)).count() >= 6
+    assert noor.wages.filter(month__gt=month_after(this_month, -12)).count() >= 6
     assert CivilRecord.objects.filter(number="9931012345").exists()
     yousef = person_("9671012345")
     assert 58 <= today.year - yousef.birth_date.year <= 60

@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 from accounts import sms
 from accounts.exceptions import ServiceError
 from accounts.models import IdType
+from eservices.dates import month_after, month_start
 from eservices.models import Notification, ServiceRequest
 from eservices.services import request_approve, request_reject, request_review_start
 from individuals.benefits.advances import (
@@ -36,7 +37,6 @@ from individuals.benefits.lump_sum import (
     paid_lump_sums,
     restoration_cost,
 )
-from individuals.benefits.maternity import add_months, month_start
 from individuals.models import InsurancePeriod, WageRecord
 from payments.models import BenefitPayment
 
@@ -95,17 +95,17 @@ def person(
         user = UserFactory(id_type=IdType.PERSONAL)
         extra = {"user": user, "national_number": "", "personal_number": user.id_number}
     ind = IndividualFactory(sex=sex, is_jordanian=jordanian, birth_date=birth_date, **extra)
-    last = add_months(month_start(timezone.localdate()), -(uncovered + 1))
-    first = add_months(last, -(months - 1))
+    last = month_after(month_start(timezone.localdate()), -(uncovered + 1))
+    first = month_after(last, -(months - 1))
     WageRecord.objects.bulk_create(
-        WageRecord(individual=ind, month=add_months(first, k), wage=D(wage), coverage=coverage)
+        WageRecord(individual=ind, month=month_after(first, k), wage=D(wage), coverage=coverage)
         for k in range(months)
     )
     InsurancePeriod.objects.create(
         individual=ind,
         coverage=coverage,
         start_date=first,
-        end_date=None if still_covered else add_months(last, 1) - dt.timedelta(days=1),
+        end_date=None if still_covered else month_after(last, 1) - dt.timedelta(days=1),
         monthly_wage=D(wage),
     )
     return ind
@@ -475,7 +475,7 @@ class TestLumpSumRequest:
         assert req.status == "approved"
         payment = BenefitPayment.objects.get(request=req)
         assert payment.amount == req.amount and payment.iban == IBAN
-        assert payment.due_date == add_months(month_start(timezone.localdate()), 1)
+        assert payment.due_date == month_after(month_start(timezone.localdate()), 1)
         assert WageRecord.objects.filter(individual=ind, compensated_by=req).count() == 130
         assert not WageRecord.objects.filter(individual=ind, compensated_by__isnull=True).exists()
         assert len(sms.outbox) == 3 and "7023.900" in sms.outbox[-1].body
@@ -626,8 +626,8 @@ class TestAdvanceRequests:
         assert len(sms.outbox) == 3 and "320.000" in sms.outbox[-1].body
         payments = list(BenefitPayment.objects.filter(request=req).order_by("sequence"))
         assert [p.amount for p in payments] == [D("106.666"), D("106.666"), D("106.668")]
-        first = add_months(month_start(timezone.localdate()), 1)
-        assert [p.due_date for p in payments] == [add_months(first, k) for k in range(3)]
+        first = month_after(month_start(timezone.localdate()), 1)
+        assert [p.due_date for p in payments] == [month_after(first, k) for k in range(3)]
         assert {p.iban for p in payments} == {IBAN}
 
     def test_musaned3_wage_limit_before_starting(self, client):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from eservices.dates import month_start
 from eservices.models import AccessLogEntry, Document
-from individuals.benefits.maternity import month_start
 from individuals.models import Individual
 from pensions.models import Loan, PayrollRun, Pension, PensionPayment
 

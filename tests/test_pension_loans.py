@@ -11,9 +11,9 @@ from decimal import Decimal
 
 import pytest
 
+from eservices.dates import month_after
 from eservices.models import ServiceRequest
 from eservices.services import request_approve, request_review_start
-from individuals.benefits.maternity import add_months
 from payments.models import BenefitPayment
 from pensions.loans import (
     largest_principal,
@@ -167,7 +167,7 @@ def staff():
 @pytest.fixture
 def pensioner():
     person = insured(months=300, birth_date=years_ago(64))
-    make_pension(person, amount="600.000", start=add_months(this_month(), -6))
+    make_pension(person, amount="600.000", start=month_after(this_month(), -6))
     return person
 
 
@@ -225,7 +225,7 @@ class TestLoanRequest:
             request_approve(req=req, staff=staff)
         loan_ = Loan.objects.get()
         assert (loan_.principal, loan_.total, loan_.months) == (D("1000.000"), D("1029.167"), 7)
-        assert loan_.first_month == add_months(this_month(), 1)
+        assert loan_.first_month == month_after(this_month(), 1)
         assert list(loan_.instalments.values_list("amount", flat=True)) == [D("147.023")] * 6 + [
             D("147.029")
         ]
@@ -238,7 +238,7 @@ class TestLoanRequest:
         # the payroll deducts the instalments, one a month
         m = this_month()
         for _ in range(8):
-            m = add_months(m, 1)
+            m = month_after(m, 1)
             run_payroll(m, today=m.replace(day=25))
         deducted = list(
             PensionPayment.objects.filter(loan_deduction__gt=0)
@@ -277,7 +277,7 @@ class TestReschedule:
         )
         with django_capture_on_commit_callbacks(execute=True):
             request_approve(req=req, staff=staff)
-        m1 = add_months(this_month(), 1)
+        m1 = month_after(this_month(), 1)
         run_payroll(m1, today=m1.replace(day=25))  # one instalment of 105 deducted
         # balance 1260 − 105 = 1155 over 20 months: 57.75 each
         req2, check = send(
@@ -302,8 +302,8 @@ class TestReschedule:
         assert len(new) == 20 and new[0][0] == 13 and all(r[2] == D("57.750") for r in new)
         # the month already deducted is not due again: the new schedule starts after it
         assert LoanInstalment.objects.filter(status="due").order_by("month").first().month == (
-            add_months(m1, 1)
+            month_after(m1, 1)
         )
-        m2 = add_months(m1, 1)
+        m2 = month_after(m1, 1)
         run_payroll(m2, today=m2.replace(day=25))
         assert PensionPayment.objects.get(month=m2).loan_deduction == D("57.750")

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Sum
 
-from individuals.benefits.maternity import add_months
+from eservices.dates import month_after
 from pensions import payroll
 from pensions.models import Loan, LoanInstalment, PayrollRun, Pension, PensionPayment
 from pensions.payroll import run_payroll
@@ -51,7 +51,7 @@ def loan_for(pension: Pension, *, amounts: list[str], first: dt.date) -> Loan:
         first_month=first,
     )
     LoanInstalment.objects.bulk_create(
-        LoanInstalment(loan=loan, sequence=i, month=add_months(first, i - 1), amount=D(a))
+        LoanInstalment(loan=loan, sequence=i, month=month_after(first, i - 1), amount=D(a))
         for i, a in enumerate(amounts, start=1)
     )
     return loan
@@ -68,9 +68,9 @@ def book():
     ]
     make_pension(ps[9], status=Pension.Status.SUSPENDED)
     make_pension(ps[10], status=Pension.Status.STOPPED)
-    make_pension(ps[11], start=add_months(month(), 1))
+    make_pension(ps[11], start=month_after(month(), 1))
     for p in pensions[:3]:
-        loan_for(p, amounts=["100.000", "100.000", "100.005"], first=add_months(month(), -1))
+        loan_for(p, amounts=["100.000", "100.000", "100.005"], first=month_after(month(), -1))
     first = pensions[8]
     PensionPayment.objects.create(
         pension=first,
@@ -127,7 +127,7 @@ class TestPayroll:
         assert PensionPayment.objects.filter(month=month()).count() == 9
 
     def test_each_month_once_and_the_loan_is_repaid(self, book):
-        for m in (add_months(month(), -1), month(), add_months(month(), 1)):
+        for m in (month_after(month(), -1), month(), month_after(month(), 1)):
             run_payroll(m, batch_size=5, today=m.replace(day=25))
         loan = Loan.objects.get(pension=book[0])
         assert loan.status == "repaid"
@@ -164,7 +164,7 @@ class TestPayroll:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
-        nxt = add_months(month(), 1)
+        nxt = month_after(month(), 1)
         for i, p in enumerate(people(60)):
             pension = make_pension(p, start=None if i < 30 else nxt)
             if i % 3 == 0:
@@ -180,7 +180,7 @@ class TestPayroll:
     def test_a_new_amount_is_paid_from_the_next_run(self, book):
         run_payroll(month())
         Pension.objects.filter(pk=book[0].pk).update(increment=D("60.000"), amount=D("530.000"))
-        run_payroll(add_months(month(), 1), today=add_months(month(), 1))
+        run_payroll(month_after(month(), 1), today=month_after(month(), 1))
         old, new = PensionPayment.objects.filter(pension=book[0]).order_by("month")
         assert old.gross == D("500.000") and new.gross == D("530.000")
         assert new.increment == D("60.000")

@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from eservices.dates import month_after
 from eservices.models import Document, Notification, ServiceRequest
 from eservices.services import request_approve, request_reject, request_review_start
-from individuals.benefits.maternity import add_months
 from pensions.models import Dependant, Pension, PensionPayment
 from pensions.payroll import run_payroll
 
@@ -251,7 +251,7 @@ class TestOldAgeRequest:
             D("0.000"),
         )
         assert pension.amount == D("777.500") and pension.iban == IBAN
-        assert pension.start_month == add_months(this_month(), 1)
+        assert pension.start_month == month_after(this_month(), 1)
         assert pension.contribution_months == 300
         assert list(pension.dependants.values_list("kinship", flat=True)) == ["wife", "son"]
         # the first payment: the first month, not before the month it pays
@@ -271,7 +271,7 @@ class TestOldAgeRequest:
         assert client.get("/service/ret.old-age-request/").context["reasons"]
         # the payroll does not pay the first month again, and pays the next
         run_payroll(pension.start_month, today=pension.start_month.replace(day=25))
-        nxt = add_months(pension.start_month, 1)
+        nxt = month_after(pension.start_month, 1)
         run_payroll(nxt, today=nxt.replace(day=25))
         assert list(pension.payments.order_by("month").values_list("month", "kind")) == [
             (pension.start_month, "first"),
@@ -425,14 +425,14 @@ class TestRetireePages:
         pension = Pension.objects.get()
         m = pension.start_month
         for _ in range(3):
-            m = add_months(m, 1)
+            m = month_after(m, 1)
             run_payroll(m, today=m.replace(day=25))
         client.force_login(retiree.user)
         with django_assert_max_num_queries(10) as few:
             resp = client.get("/pensions/my-pension/payments/")
         assert len(resp.context["payments"]) == 4
         for _ in range(20):
-            m = add_months(m, 1)
+            m = month_after(m, 1)
             run_payroll(m, today=m.replace(day=25))
         with django_assert_max_num_queries(len(few.captured_queries)):
             resp = client.get("/pensions/my-pension/payments/")

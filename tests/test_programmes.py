@@ -12,9 +12,10 @@ import pytest
 from django.utils import timezone
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.models import ServiceRequest
 from eservices.services import request_approve
-from establishments.programmes.common import add_months, month_start, open_months
+from establishments.programmes.common import open_months
 from establishments.programmes.models import (
     Nursery,
     NurseryChild,
@@ -551,10 +552,10 @@ class TestNursery:
         request_approve(req=req, staff=staff)
         child = NurseryChild.objects.get(request=req)
         assert child.monthly_support == D("60.000") and child.nursery == nursery
-        assert child.last_month == add_months(first, 5)
+        assert child.last_month == month_after(first, 5)
         pays = list(BenefitPayment.objects.filter(request=req).order_by("sequence"))
         assert len(pays) == 6 and {p.iban for p in pays} == {IBAN2}
-        assert pays[0].due_date == add_months(first, 1)
+        assert pays[0].due_date == month_after(first, 1)
 
     def test_mother_over_the_wage_limit_is_refused(self, client, officer, est, nursery):
         mother = employee(est, "9813000002", name="أم", wage="1100.000", sex="F")
@@ -652,7 +653,7 @@ class TestNurseryPages:
                     child_name=f"طفل {k}",
                     child_birth_date=dt.date(2025, 1, 1),
                     first_month=first,
-                    last_month=add_months(first, 5),
+                    last_month=month_after(first, 5),
                     monthly_fee=D("80"),
                     monthly_support=D("60"),
                 )
@@ -711,7 +712,7 @@ class TestRiaya:
     def test_premiums_by_age_and_family(self, client, officer, est, staff):
         young = employee(est, "9815000001", name="شاب", birth=dt.date(1996, 1, 1))
         older = employee(est, "9815000002", name="كهل", birth=dt.date(1975, 1, 1))
-        first = add_months(this_month(), 1)
+        first = month_after(this_month(), 1)
         req, check = apply(
             client,
             officer.user,
@@ -899,7 +900,7 @@ class TestStartup:
             {
                 "action": "resume",
                 "employees": ids([a]),
-                "from_month": add_months(first, 2).strftime("%Y-%m"),
+                "from_month": month_after(first, 2).strftime("%Y-%m"),
                 "months": "1",
                 "reason": "تحسن الإيرادات",
             },
@@ -908,8 +909,8 @@ class TestStartup:
         left = set(
             ContributionRelief.objects.filter(request=sus).values_list("individual_id", "month")
         )
-        assert left == {(a.pk, first), (a.pk, add_months(first, 1))} | {
-            (b.pk, add_months(first, k)) for k in range(4)
+        assert left == {(a.pk, first), (a.pk, month_after(first, 1))} | {
+            (b.pk, month_after(first, k)) for k in range(4)
         }
 
     def test_suspension_limited_in_months(self, client, young_officer, staff):

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
+from eservices.dates import month_after, month_start
 from eservices.services import request_approve
-from establishments.programmes.common import add_months, month_start
 from individuals.models import WageRecord
 from payments.models import LedgerEntry
 
@@ -184,7 +184,7 @@ def test_startup_suspension_of_coming_months(client, staff):
     today = dt.date.today()
     first = month_start(today)
     coverage = today - dt.timedelta(days=400)
-    months = [first, add_months(first, 1)]
+    months = [first, month_after(first, 1)]
     officer, est, people = staffed("5108", months, coverage=coverage)
     _o, twin, _p = staffed("5109", months, coverage=coverage)
     benefit, _ = apply(
@@ -210,7 +210,7 @@ def test_startup_suspension_of_coming_months(client, staff):
         {
             "action": "suspend",
             "employees": [people[1].identifier],
-            "from_month": add_months(first, 1).strftime("%Y-%m"),
+            "from_month": month_after(first, 1).strftime("%Y-%m"),
             "months": "1",
             "reason": "x",
         },
@@ -219,7 +219,7 @@ def test_startup_suspension_of_coming_months(client, staff):
     for m in months:
         billing.bill_month(m)
     assert charged(est, first) == charged(twin, first)
-    assert charged(twin, add_months(first, 1)) - charged(est, add_months(first, 1)) == old_age(
+    assert charged(twin, month_after(first, 1)) - charged(est, month_after(first, 1)) == old_age(
         D("600")
     )
 
@@ -304,7 +304,7 @@ def test_no_late_penalty_is_charged_on_premiums(staff):
 def test_riaya_approved_after_its_first_month_was_billed_bills_that_month(client, staff):
     from establishments.programmes.models import RiayaSubscription
 
-    last = add_months(month_start(dt.date.today()), -1)  # the riaya rules' years
+    last = month_after(month_start(dt.date.today()), -1)  # the riaya rules' years
     officer, est, people = staffed("5304", [last])
     billing.bill_month(last)
     assert premiums(est, last) == 0
@@ -316,7 +316,7 @@ def test_riaya_approved_after_its_first_month_was_billed_bills_that_month(client
             "employees": "\n".join(p.national_number for p in people[:1]),
             "plan": "individual",
             "family_members": "0",
-            "first_month": add_months(month_start(dt.date.today()), 1).strftime("%Y-%m"),
+            "first_month": month_after(month_start(dt.date.today()), 1).strftime("%Y-%m"),
             "consent": "on",
         },
     )

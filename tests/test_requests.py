@@ -13,9 +13,10 @@ from django.utils import timezone
 
 from accounts import sms
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after
 from eservices.models import AccessLogEntry, Document, Notification, RequestEvent, ServiceRequest
 from eservices.services import request_approve, request_reject, request_review_start
-from individuals.benefits.maternity import add_months, maternity_allowance
+from individuals.benefits.maternity import maternity_allowance
 from individuals.models import WageRecord
 from payments.models import BenefitPayment
 
@@ -44,7 +45,7 @@ def mother():
     WageRecord.objects.bulk_create(
         WageRecord(
             individual=ind,
-            month=add_months(today, -k),
+            month=month_after(today, -k),
             wage=Decimal("600.000") + k,
             coverage="mandatory",
         )
@@ -116,7 +117,7 @@ class TestMaternityCalculation:
     @pytest.mark.parametrize(("months", "payable"), [(6, True), (5, False)])
     def test_six_in_twelve_boundary(self, months, payable):
         birth = dt.date(2026, 3, 10)
-        counted = [add_months(dt.date(2026, 3, 1), -k) for k in range(1, months + 1)]
+        counted = [month_after(dt.date(2026, 3, 1), -k) for k in range(1, months + 1)]
         fig = maternity_allowance(
             birth_date=birth, last_insured_wage=Decimal("500"), contribution_months=counted
         )
@@ -126,8 +127,8 @@ class TestMaternityCalculation:
 
     def test_months_outside_the_window_do_not_count(self):
         birth = dt.date(2026, 3, 10)
-        inside = [add_months(dt.date(2026, 3, 1), -k) for k in range(1, 6)]  # 5 inside
-        outside = [dt.date(2026, 3, 1), add_months(dt.date(2026, 3, 1), -13)]
+        inside = [month_after(dt.date(2026, 3, 1), -k) for k in range(1, 6)]  # 5 inside
+        outside = [dt.date(2026, 3, 1), month_after(dt.date(2026, 3, 1), -13)]
         fig = maternity_allowance(
             birth_date=birth, last_insured_wage=Decimal("500"), contribution_months=inside + outside
         )

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from eservices.dates import month_after, month_end
 from eservices.models import ServiceRequest
 from eservices.services import request_approve
 from individuals.models import InsurancePeriod
@@ -260,9 +261,9 @@ def test_stop_ends_the_subscription_and_billing_after_that_month(
     sub.refresh_from_db()
     assert sub.end_month == last
     assert svc.monthly_contribution(sub, last) is not None
-    assert svc.monthly_contribution(sub, svc.add_months(last, 1)) is None
+    assert svc.monthly_contribution(sub, month_after(last, 1)) is None
     period = InsurancePeriod.objects.get(individual=ind)
-    assert period.end_date == svc.month_end(last)
+    assert period.end_date == month_end(last)
     # stopping again is refused: it already stops after that month
     assert (
         "already stops"
@@ -277,7 +278,7 @@ def test_stop_offers_this_month_and_the_next_five_only():
     first = timezone.localdate().replace(day=1)
     assert months[0] == first.isoformat() and len(months) == 6
     bad = f.StopForm(
-        data={"last_month": svc.add_months(first, -1).isoformat(), "reason": "other"},
+        data={"last_month": month_after(first, -1).isoformat(), "reason": "other"},
         user=ind.user,
     )
     assert "last_month" in bad.errors
@@ -490,10 +491,10 @@ class TestSelfEmployment:
         assert req.amount == Decimal("152.250")  # 870 × 0.175
         request_approve(req=req, staff=staff)
         sub.refresh_from_db()
-        nxt = svc.add_months(timezone.localdate().replace(day=1), 1)
+        nxt = month_after(timezone.localdate().replace(day=1), 1)
         assert sub.bracket == "4"
         assert svc.declared_wage(sub, nxt) == Decimal("870.000")
-        assert svc.declared_wage(sub, svc.add_months(nxt, -1)) == Decimal("290.000")
+        assert svc.declared_wage(sub, month_after(nxt, -1)) == Decimal("290.000")
         # once a year
         reasons = decl.self_change_eligibility(ind.user, timezone.localdate())
         assert reasons and "once a year" in reasons[0]
@@ -519,7 +520,7 @@ class TestSelfEmployment:
 
     def test_stop(self, client, staff, django_capture_on_commit_callbacks):
         ind, sub = subscriber(svc.SELF_EMPLOYED, wage="290.000", start=dt.date(2025, 1, 1))
-        last = svc.add_months(timezone.localdate().replace(day=1), 2)
+        last = month_after(timezone.localdate().replace(day=1), 2)
         req, _ = journey(
             client,
             ind.user,

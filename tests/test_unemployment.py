@@ -15,11 +15,11 @@ from rest_framework.test import APIClient
 
 from accounts import sms
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.declarations import get_request_service
 from eservices.models import Notification, ServiceRequest
 from eservices.rules import Working
 from eservices.services import request_approve, request_reject, request_review_start
-from individuals.benefits.maternity import add_months, month_start
 from individuals.benefits.unemployment import (
     MUSANED1,
     MUSANED2,
@@ -50,13 +50,13 @@ def this_month() -> dt.date:
 
 def history(person, count, *, wage="800.000", last=None, unemployment=True, establishment=None):
     """``count`` contribution months of ``person`` ending with ``last`` (default: last month)."""
-    last = last or add_months(this_month(), -1)
+    last = last or month_after(this_month(), -1)
     establishment = establishment or EstablishmentFactory()
     WageRecord.objects.bulk_create(
         WageRecord(
             individual=person,
             establishment=establishment,
-            month=add_months(last, -k),
+            month=month_after(last, -k),
             wage=D(wage),
             coverage="mandatory",
             unemployment=unemployment,
@@ -324,7 +324,7 @@ class TestRecord:
         person = IndividualFactory()
         history(person, 100)
         submitted = timezone.make_aware(
-            dt.datetime.combine(add_months(this_month(), -36), dt.time(10))
+            dt.datetime.combine(month_after(this_month(), -36), dt.time(10))
         )
         ServiceRequest.objects.create(
             applicant=person.user,
@@ -340,7 +340,7 @@ class TestRecord:
     def test_balance_from_the_record_less_approved_draws(self):
         person = IndividualFactory()
         history(person, 24, wage="500.000")
-        history(person, 6, wage="500.000", last=add_months(this_month(), -25), unemployment=False)
+        history(person, 6, wage="500.000", last=month_after(this_month(), -25), unemployment=False)
         today = timezone.localdate()
         assert savings_for_person(person, today, code=MUSANED2).amount == D("180.000")
         ServiceRequest.objects.create(
@@ -408,7 +408,7 @@ def approve(req, staff, capture):
 
 
 def first_due() -> dt.date:
-    return add_months(this_month(), 1)
+    return month_after(this_month(), 1)
 
 
 class TestUnemploymentRequest:
@@ -470,7 +470,7 @@ class TestUnemploymentRequest:
         payments = list(BenefitPayment.objects.filter(request=req).order_by("sequence"))
         assert [p.sequence for p in payments] == [1, 2, 3, 4, 5, 6]
         assert [p.amount for p in payments] == [D("555"), D("520"), D("440")] + [D("360")] * 3
-        assert [p.due_date for p in payments] == [add_months(first_due(), k) for k in range(6)]
+        assert [p.due_date for p in payments] == [month_after(first_due(), k) for k in range(6)]
         assert {p.iban for p in payments} == {IBAN} and {p.status for p in payments} == {
             "scheduled"
         }
@@ -587,7 +587,7 @@ class TestStop:
     def test_approval_stops_the_payments_from_next_month(
         self, client, worker, staff, django_capture_on_commit_callbacks
     ):
-        claim = approved_claim(worker, [this_month(), first_due(), add_months(first_due(), 1)])
+        claim = approved_claim(worker, [this_month(), first_due(), month_after(first_due(), 1)])
         req, _ = send(
             client, worker, UNEMP_STOP, stop_answers(), django_capture_on_commit_callbacks
         )
@@ -614,7 +614,7 @@ class TestStop:
     def test_reject_and_cancel_leave_the_payments(
         self, client, worker, staff, django_capture_on_commit_callbacks
     ):
-        claim = approved_claim(worker, [first_due(), add_months(first_due(), 1)])
+        claim = approved_claim(worker, [first_due(), month_after(first_due(), 1)])
         req, _ = send(
             client, worker, UNEMP_STOP, stop_answers(), django_capture_on_commit_callbacks
         )
@@ -660,7 +660,7 @@ class TestMusaned:
             (2, D("42")),
             (3, D("42")),
         ]
-        assert [p.due_date for p in payments] == [add_months(first_due(), k) for k in range(3)]
+        assert [p.due_date for p in payments] == [month_after(first_due(), k) for k in range(3)]
         assert req.reference in sms.outbox[-1].body
 
         two, _ = send(

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eservices.rules import RuleValue, Working, plain, rule
+from eservices.dates import month_after, month_end, month_start
+from eservices.rules import Figure, RuleValue, plain, rule
 from eservices.validators import validate_jordanian_iban
 from establishments.models import Establishment
 from establishments.requests import officer_eligibility
@@ -33,19 +34,6 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})(?:-01)?$")
 # --- months --------------------------------------------------------------------------------------
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, n: int) -> dt.date:
-    y, m = divmod(day.month - 1 + n, 12)
-    return dt.date(day.year + y, m + 1, 1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return add_months(month, 1) - dt.timedelta(days=1)
-
-
 def parse_month(text: str) -> dt.date:
     m = MONTH_RE.match((text or "").strip())
     if not m:
@@ -55,14 +43,6 @@ def parse_month(text: str) -> dt.date:
 
 def month_label(month: dt.date) -> str:
     return month.strftime("%Y-%m")
-
-
-def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
-    out, m = [], month_start(first)
-    while m <= last:
-        out.append(m)
-        m = add_months(m, 1)
-    return out
 
 
 def open_months(key: str, *, until: dt.date | None = None) -> list[dt.date]:
@@ -86,7 +66,7 @@ def open_months(key: str, *, until: dt.date | None = None) -> list[dt.date]:
                 value = v
         if value == 1:
             months.append(m)
-        m = add_months(m, 1)
+        m = month_after(m, 1)
     return months
 
 
@@ -263,21 +243,10 @@ class Line:
 
 
 @dataclass
-class ProgrammeFigure:
-    payable: bool
-    amount: Decimal | None
-    reasons: list[str] = field(default_factory=list)
-    working: Working = field(default_factory=Working)
-    lines: list[Line] = field(default_factory=list)
+class ProgrammeFigure(Figure):
+    """A programme's figure, with the lines (month, employee) it pays."""
 
-    def as_json(self) -> dict:
-        return {
-            "payable": self.payable,
-            "amount": str(self.amount) if self.amount is not None else None,
-            "currency": "JOD",
-            "reasons": self.reasons,
-            "working": self.working.as_json(),
-        }
+    lines: list[Line] = field(default_factory=list)
 
 
 # --- effects of an approval ------------------------------------------------------------------------
@@ -288,7 +257,7 @@ def due_date_for(month: dt.date | None = None) -> dt.date:
     soon = timezone.localdate() + dt.timedelta(days=7)
     if month is None:
         return soon
-    return max(soon, add_months(month, 1))
+    return max(soon, month_after(month, 1))
 
 
 def schedule_payments(req, *, iban: str, items: list[tuple[Decimal, dt.date]]) -> list:

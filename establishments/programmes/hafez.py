@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.rules import Working, money, plain, rule
 from establishments.registration import ACTIVITIES
@@ -31,7 +32,6 @@ from .common import (
     Line,
     ListField,
     ProgrammeFigure,
-    add_months,
     covered_months,
     employee_choices,
     establishment,
@@ -39,7 +39,6 @@ from .common import (
     locked_establishment,
     month_choices,
     month_label,
-    month_start,
     officer_eligibility,
     parse_month,
     pay_lines,
@@ -163,7 +162,7 @@ def trainee_periods(est, today: dt.date):
     """Active employees whose coverage at the establishment started within the programme's
     months for new hires."""
     months = int(rule("hafez.new_hire_months", on=today).value)
-    since = add_months(month_start(today), -months)
+    since = month_after(month_start(today), -months)
     return active_employees(est, today=today).filter(start_date__gte=since)
 
 
@@ -227,13 +226,13 @@ class AddTraineesForm(forms.Form):
             else []
         )
         this = month_start(today)
-        self.fields["first_month"].choices = BLANK + month_choices([this, add_months(this, 1)])
+        self.fields["first_month"].choices = BLANK + month_choices([this, month_after(this, 1)])
         most = int(rule("hafez.max_months", on=today).value)
         self.fields["months"].choices = [(n, str(n)) for n in range(1, most + 1)]
 
     def month_list(self, data) -> list[dt.date]:
         first = parse_month(data["first_month"])
-        return [add_months(first, k) for k in range(int(data["months"]))]
+        return [month_after(first, k) for k in range(int(data["months"]))]
 
     def clean(self):
         data = super().clean()
@@ -269,7 +268,7 @@ class AddTraineesForm(forms.Form):
 def _trainees(est, data: dict):
     people = list(people_by_identifier(split(data.get("employees"))).values())
     first = parse_month(data["first_month"])
-    months = [add_months(first, k) for k in range(int(data["months"]))]
+    months = [month_after(first, k) for k in range(int(data["months"]))]
     return people, months
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.rules import Working, money, plain, rule
 from establishments.registration import GOVERNORATES
@@ -35,13 +36,11 @@ from .common import (
     DATE,
     IbanField,
     ProgrammeFigure,
-    add_months,
     establishment,
     figure_text,
     locked_establishment,
     month_choices,
     month_label,
-    month_start,
     officer_eligibility,
     parse_month,
     percent_text,
@@ -308,12 +307,12 @@ def _accredit_costs_approve(req) -> None:
         annual_contribution=figure.amount,
     )
     months = int(rule("nursery.costs.months", on=today).value)
-    first = add_months(month_start(today), 1)
+    first = month_after(month_start(today), 1)
     schedule_payments(
         req,
         iban=d["iban"],
         items=[
-            (amount, add_months(first, k))
+            (amount, month_after(first, k))
             for k, amount in enumerate(instalments(figure.amount, months))
         ],
     )
@@ -443,7 +442,7 @@ class AddChildForm(forms.Form):
         self.fields["mother"].choices = BLANK + _mother_choices(self.establishment)
         self.fields["nursery"].choices = BLANK + _nursery_choices()
         self.fields["first_month"].choices = BLANK + month_choices(
-            [add_months(today, k) for k in range(0, 3)]
+            [month_after(today, k) for k in range(0, 3)]
         )
 
     def clean_child_birth_date(self):
@@ -496,8 +495,8 @@ def _child_figure(est, data: dict) -> ProgrammeFigure | None:
     if mother is None:
         return None
     first = parse_month(data["first_month"])
-    wages = wages_for(est, [mother], [add_months(first, -1), first])
-    wage = wages.get((mother.pk, first)) or wages.get((mother.pk, add_months(first, -1)))
+    wages = wages_for(est, [mother], [month_after(first, -1), first])
+    wage = wages.get((mother.pk, first)) or wages.get((mother.pk, month_after(first, -1)))
     if wage is None:
         return ProgrammeFigure(
             payable=False,
@@ -534,7 +533,7 @@ def _add_child_approve(req) -> None:
         child_name=d["child_name"],
         child_birth_date=dt.date.fromisoformat(d["child_birth_date"]),
         first_month=first,
-        last_month=add_months(first, months - 1),
+        last_month=month_after(first, months - 1),
         monthly_fee=Decimal(d["monthly_fee"]),
         monthly_support=monthly,
     )
@@ -542,7 +541,7 @@ def _add_child_approve(req) -> None:
     schedule_payments(
         req,
         iban=nursery.iban,
-        items=[(monthly, add_months(first, k + 1)) for k in range(months)],
+        items=[(monthly, month_after(first, k + 1)) for k in range(months)],
     )
 
 

@@ -17,19 +17,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import age_on, month_after, month_start, months_from
 from eservices.declarations import RequestService, register
 from eservices.rules import Working, money, plain, rule
 
 from .common import (
     ListField,
     ProgrammeFigure,
-    add_months,
     employee_choices,
     establishment,
     figure_text,
     locked_establishment,
     month_choices,
-    month_start,
     officer_eligibility,
     parse_month,
     people_by_identifier,
@@ -39,10 +38,6 @@ from .common import (
 from .models import RiayaSubscription
 
 BLANK = [("", "---------")]
-
-
-def age_on(birth: dt.date, day: dt.date) -> int:
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
 def premium_key(age: int) -> str:
@@ -106,8 +101,8 @@ class RiayaForm(forms.Form):
         self.establishment = establishment(user)
         super().__init__(*args, **kwargs)
         self.fields["employees"].choices = employee_choices(self.establishment)
-        nxt = add_months(month_start(timezone.localdate()), 1)
-        self.fields["first_month"].choices = BLANK + month_choices([nxt, add_months(nxt, 1)])
+        nxt = month_after(month_start(timezone.localdate()), 1)
+        self.fields["first_month"].choices = BLANK + month_choices([nxt, month_after(nxt, 1)])
 
     def clean(self):
         data = super().clean()
@@ -173,12 +168,7 @@ def _approve(req) -> None:
         for p in people
     )
     # Approved late, after the first month was billed: its premiums are billed now.
-    today = month_start(timezone.localdate())
-    months, m = [], first
-    while m < today:
-        months.append(m)
-        m = add_months(m, 1)
-    rebill_billed_months(est, months)
+    rebill_billed_months(est, months_from(first, month_after(timezone.localdate(), -1)))
 
 
 def _who() -> str:

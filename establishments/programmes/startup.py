@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import age_on, month_after, month_start
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.models import ServiceRequest
 from eservices.rules import Working, money, plain, rule
@@ -36,7 +37,6 @@ from .common import (
     Line,
     ListField,
     ProgrammeFigure,
-    add_months,
     covered_months,
     create_reliefs,
     employee_choices,
@@ -45,7 +45,6 @@ from .common import (
     locked_establishment,
     month_choices,
     month_label,
-    month_start,
     officer_eligibility,
     parse_month,
     pay_lines,
@@ -57,7 +56,6 @@ from .common import (
 from .defense import OLD_AGE, _relief_conflicts
 from .hafez import open_enrolment
 from .models import ProgrammeEnrolment
-from .riaya import age_on
 
 BLANK = [("", "---------")]
 STARTUP = ProgrammeEnrolment.Programme.STARTUP
@@ -156,7 +154,7 @@ class BenefitForm(forms.Form):
             else []
         )
         this = month_start(today)
-        self.fields["first_month"].choices = BLANK + month_choices([this, add_months(this, 1)])
+        self.fields["first_month"].choices = BLANK + month_choices([this, month_after(this, 1)])
 
     def clean(self):
         data = super().clean()
@@ -171,7 +169,7 @@ def _benefit_people_months(data: dict):
     people = list(people_by_identifier(split(data.get("employees"))).values())
     first = parse_month(data["first_month"])
     n = int(rule("startup.support.months", on=first).value)
-    return people, [add_months(first, k) for k in range(n)]
+    return people, [month_after(first, k) for k in range(n)]
 
 
 def benefit_compute(user, data: dict):
@@ -294,7 +292,7 @@ class OldAgeSuspensionForm(forms.Form):
         self.fields["employees"].choices = employee_choices(self.establishment)
         this = month_start(timezone.localdate())
         self.fields["from_month"].choices = BLANK + month_choices(
-            [add_months(this, k) for k in range(3)]
+            [month_after(this, k) for k in range(3)]
         )
 
     def clean(self):
@@ -315,7 +313,7 @@ class OldAgeSuspensionForm(forms.Form):
                         % {"name": p.name_ar, "month": month_label(first)},
                     )
             return data
-        months = [add_months(first, k) for k in range(data["months"])]
+        months = [month_after(first, k) for k in range(data["months"])]
         covered = covered_months(est, people, [first])
         for p in people:
             if first not in covered.get(p.pk, set()):
@@ -368,7 +366,7 @@ def suspension_approve(req) -> None:
         lifted.delete()
         rebill_billed_months(est, months)
         return
-    months = [add_months(first, k) for k in range(int(d["months"]))]
+    months = [month_after(first, k) for k in range(int(d["months"]))]
     conflicts = _relief_conflicts(est, people, months)
     if conflicts:
         raise ServiceError(conflicts[0])

@@ -16,9 +16,9 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from eservices.dates import month_after, month_start
 from eservices.rules import Working, money, plain
 
-from .maternity import add_months, month_start
 from .unemployment import Payment, ScheduleFigure
 
 
@@ -47,7 +47,7 @@ def last_leave_day(leave_start: dt.date, leave_days: int) -> dt.date:
 
 def first_care_month(leave_start: dt.date, leave_days: int) -> dt.date:
     """The 1st of the month after the month of the last day of the leave."""
-    return add_months(month_start(last_leave_day(leave_start, leave_days)), 1)
+    return month_after(month_start(last_leave_day(leave_start, leave_days)), 1)
 
 
 def home_care_allowance(
@@ -71,7 +71,7 @@ def home_care_allowance(
         ) % {"ceiling": plain(ceiling), "wage": f"{wage:.3f}"}
         return HomeCareFigure(payable=False, amount=None, reasons=[reason], working=w)
     first = first_care_month(leave_start, days)
-    payments = [Payment(k + 1, add_months(first, k), monthly) for k in range(months)]
+    payments = [Payment(k + 1, month_after(first, k), monthly) for k in range(months)]
     total = money(monthly * months)
     w.line(
         _("Last day of the maternity leave"),

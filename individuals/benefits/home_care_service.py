@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.models import ServiceRequest
 from eservices.rules import plain, rule
 from individuals.models import Kinship
 
 from .home_care import HomeCareFigure, home_care_allowance, last_insured_wage
-from .maternity import add_months, month_start
 from .maternity_service import MaternityAllowanceForm, _individual
 from .unemployment_service import schedule_payments
 
@@ -207,7 +207,7 @@ class CareStopForm(forms.Form):
 
 def stop_from(day: dt.date) -> dt.date:
     """Payments stop from the 1st of the month after ``day``."""
-    return add_months(month_start(day), 1)
+    return month_after(month_start(day), 1)
 
 
 def payments_to_stop(user, day: dt.date):

@@ -15,20 +15,20 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from eservices.rules import Working, money, plain, rule
+from eservices.dates import month_after, month_start
+from eservices.rules import Figure, Working, money, plain, rule
 
 from .home_care import last_insured_wage
-from .maternity import MaternityFigure, add_months, month_start
 
 
 @dataclass
-class InjuryFigure(MaternityFigure):
+class InjuryFigure(Figure):
     """The shape of every figure: payable, amount (here the daily allowance), reasons, working."""
 
 
 def shift_months(day: dt.date, months: int) -> dt.date:
     """The same day ``months`` later (or earlier); the 29th of February becomes the 28th."""
-    first = add_months(day, months)
+    first = month_after(day, months)
     last = calendar.monthrange(first.year, first.month)[1]
     return first.replace(day=min(day.day, last))
 
@@ -55,7 +55,7 @@ def daily_allowance(*, occurred_on: dt.date, last_insured_wage: Decimal | None) 
 
 def daily_allowance_for(individual, occurred_on: dt.date) -> InjuryFigure:
     """The allowance from the person's record: the wage of the last month up to the injury."""
-    before = add_months(month_start(occurred_on), 1)
+    before = month_after(month_start(occurred_on), 1)
     return daily_allowance(
         occurred_on=occurred_on,
         last_insured_wage=last_insured_wage(individual, before=before),

@@ -37,10 +37,10 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eservices.dates import age_on, month_start
 from eservices.rules import Working, money, plain
 
-from .maternity import month_start
-from .unemployment import Payment, ScheduleFigure, age_on, covered_on, due_dates
+from .unemployment import Payment, ScheduleFigure, covered_on, due_dates
 
 LUMP_REQUEST = "lump.request"
 TAMKEEN2 = "def.tamkeen2-lump-advance"

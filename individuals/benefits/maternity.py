@@ -9,44 +9,24 @@ The window is the months before the month of the birth (the birth month itself i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from eservices.rules import Working, money, plain
+from eservices.dates import month_after, month_start
+from eservices.rules import Figure, Working, money, plain
 
 
 @dataclass
-class MaternityFigure:
-    payable: bool
-    amount: Decimal | None
-    reasons: list[str] = field(default_factory=list)
-    working: Working = field(default_factory=Working)
-
-    def as_json(self) -> dict:
-        return {
-            "payable": self.payable,
-            "amount": str(self.amount) if self.amount is not None else None,
-            "currency": "JOD",
-            "reasons": self.reasons,
-            "working": self.working.as_json(),
-        }
-
-
-def month_start(d: dt.date) -> dt.date:
-    return d.replace(day=1)
-
-
-def add_months(d: dt.date, n: int) -> dt.date:
-    y, m = divmod(d.month - 1 + n, 12)
-    return dt.date(d.year + y, m + 1, 1)
+class MaternityFigure(Figure):
+    """The maternity allowance: the engine's figure as it is."""
 
 
 def window(birth_date: dt.date, months: int) -> tuple[dt.date, dt.date]:
     """First and last month (first days) of the window before the month of the birth."""
-    first = add_months(month_start(birth_date), -months)
-    last = add_months(month_start(birth_date), -1)
+    first = month_after(month_start(birth_date), -months)
+    last = month_after(month_start(birth_date), -1)
     return first, last
 
 

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eservices.dates import month_after, month_start
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.rules import rule
 from eservices.validators import validate_jordanian_iban
 
-from .maternity import add_months, maternity_for_person, month_start
+from .maternity import maternity_for_person
 
 BANKS = [
     ("", "---------"),
@@ -94,7 +95,7 @@ def eligibility(user, today: dt.date) -> list[str]:
         return [_("The maternity allowance is paid to an insured woman.")]
     needed = int(rule("maternity.min_contributions", on=today).value)
     span = int(rule("maternity.window_months", on=today).value)
-    first = add_months(month_start(today), -span)
+    first = month_after(month_start(today), -span)
     has = person.wages.filter(month__gte=first).count()
     if has < needed:
         return [

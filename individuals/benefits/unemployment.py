@@ -33,9 +33,8 @@ from functools import partial
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eservices.rules import FILS, Working, money, plain
-
-from .maternity import MaternityFigure, add_months, month_start
+from eservices.dates import age_on, month_after, month_start
+from eservices.rules import FILS, Figure, Working, money, plain
 
 UNEMP_REQUEST = "unemp.request"
 UNEMP_STOP = "unemp.stop"
@@ -64,7 +63,7 @@ SAVINGS_RATE_KEYS = ("contrib.unemployment.employee", "contrib.unemployment.empl
 
 
 # --- Figures ---------------------------------------------------------------------------------
-# MaternityFigure is the engine's figure shape (payable, amount, reasons, working, as_json()):
+# Figure (eservices.rules) is the engine's figure shape (payable, amount, reasons, working, as_json()):
 # these add their schedule of payments to it.
 
 
@@ -90,7 +89,7 @@ class Payment:
 
 
 @dataclass
-class ScheduleFigure(MaternityFigure):
+class ScheduleFigure(Figure):
     payments: list[Payment] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -108,15 +107,10 @@ class SavingsFigure(ScheduleFigure):
 # --- Shared pieces ---------------------------------------------------------------------------
 
 
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Whole years of age on ``day``."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def due_dates(claim_date: dt.date, count: int) -> list[dt.date]:
     """The 1st of each month from the month after the claim."""
-    first = add_months(month_start(claim_date), 1)
-    return [add_months(first, k) for k in range(count)]
+    first = month_after(month_start(claim_date), 1)
+    return [month_after(first, k) for k in range(count)]
 
 
 def split_equal(amount: Decimal, count: int) -> list[Decimal]:

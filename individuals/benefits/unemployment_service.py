@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_after, month_start
 from eservices.declarations import DocumentSpec, RequestService, register
 from eservices.rules import plain, rule
 from individuals.selectors import establishment_choices_for
 
-from .maternity import add_months, month_start
 from .maternity_service import MaternityAllowanceForm
 from .unemployment import (
     MUSANED1,
@@ -306,7 +306,7 @@ def _scheduled_allowance(user):
 
 
 def _next_month(day: dt.date) -> dt.date:
-    return add_months(month_start(day), 1)
+    return month_after(month_start(day), 1)
 
 
 def stop_eligibility(user, today: dt.date) -> list[str]:

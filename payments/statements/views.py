@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from eservices.dates import add_months
 from eservices.documents import document_issue
 from eservices.models import Document
 from eservices.selectors import service
 from establishments.selectors import own_establishment_or_404
 from individuals.models import Individual
 
-from ..billing import add_months
 from ..models import Account
 from . import account_statement
 

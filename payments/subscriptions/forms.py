@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.fields import DigitsField
+from eservices.dates import month_after, month_start
 from eservices.validators import validate_jordanian_iban
 from individuals.benefits.maternity_service import BANKS
 
@@ -163,9 +164,9 @@ class OptionalContinueForm(OptionalEnrolForm):
 
 
 def _month_choices(today: dt.date) -> list[tuple[str, str]]:
-    first = svc.month_start(today)
+    first = month_start(today)
     return [
-        (svc.add_months(first, n).isoformat(), svc.add_months(first, n).strftime("%Y-%m"))
+        (month_after(first, n).isoformat(), month_after(first, n).strftime("%Y-%m"))
         for n in range(STOP_MONTHS)
     ]
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -35,7 +35,8 @@ from django.utils.translation import gettext as _
 
 from accounts.exceptions import ServiceError
 from accounts.fields import normalise_digits
-from eservices.rules import RuleMissing, Working, money, plain, rule
+from eservices.dates import month_after, month_count, month_end, month_start
+from eservices.rules import Figure, RuleMissing, Working, money, plain, rule
 from individuals.models import Individual, InsurancePeriod
 
 from ..ledger import account_for_subscriber
@@ -49,28 +50,6 @@ HUNDRED = Decimal(100)
 
 
 # --- months and ages ------------------------------------------------------------------------
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    y, m = divmod(month.year * 12 + month.month - 1 + n, 12)
-    return dt.date(y, m + 1, 1)
-
-
-def month_end(month: dt.date) -> dt.date:
-    return add_months(month_start(month), 1) - dt.timedelta(days=1)
-
-
-def months_between(first: dt.date, later: dt.date) -> int:
-    return (later.year - first.year) * 12 + later.month - first.month
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Completed years on ``day``."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def percent(fraction: Decimal) -> str:
@@ -173,26 +152,17 @@ def coverage_period(subscription: Subscription) -> InsurancePeriod | None:
 
 
 @dataclass
-class SubscriptionFigure:
-    """A monthly contribution with its working; ``payable`` is False when the answers break a
-    rule (``reasons`` say which), which stops the request from being sent."""
+class SubscriptionFigure(Figure):
+    """A monthly contribution with its working, the declared wage and the month it applies from."""
 
-    payable: bool
-    amount: Decimal | None
     wage: Decimal | None = None
     effective: dt.date | None = None
-    reasons: list[str] = field(default_factory=list)
-    working: Working = field(default_factory=Working)
 
     def as_json(self) -> dict:
         return {
-            "payable": self.payable,
-            "amount": str(self.amount) if self.amount is not None else None,
+            **super().as_json(),
             "wage": str(self.wage) if self.wage is not None else None,
             "effective": self.effective.isoformat() if self.effective else None,
-            "currency": "JOD",
-            "reasons": self.reasons,
-            "working": self.working.as_json(),
         }
 
 
@@ -341,7 +311,7 @@ def return_wage_range(
     compound = w.use("optional.return_compound", on=on) == 1
     law_low = w.use("optional.wage_min", on=on)
     law_high = w.use("optional.wage_max", on=on)
-    gap = max(months_between(last.month, on) - 1, 0)
+    gap = max(month_count(last.month, on) - 1, 0)
     years = gap // 12
     raises = min(years, raises_max)
     w.line(_("Last declared wage (JD)"), f"{last.wage:.3f}", last.month.strftime("%Y-%m"))
@@ -433,7 +403,7 @@ def increase_figure(
     january = next_january(on)
     most = w.use("optional.increase_max", on=on)
     high = w.use("optional.wage_max", on=january)
-    december = add_months(january, -1)
+    december = month_after(january, -1)
     current = declared_wage(subscription, december) or Decimal(0)
     w.line(_("Current annual increase"), percent(subscription.annual_increase))
     w.line(_("New annual increase"), percent(increase), f"≤ {percent(most)}")
@@ -523,7 +493,7 @@ def self_change_figure(
 ) -> SubscriptionFigure:
     """self.bracket-change: the new declared wage from the next month."""
     w = Working()
-    effective = add_months(month_start(on), 1)
+    effective = month_after(month_start(on), 1)
     current = declared_wage(subscription, month_start(on)) or Decimal(0)
     w.line(_("Current declared wage (JD)"), f"{current:.3f}")
     reasons: list[str] = []
@@ -687,7 +657,7 @@ def apply_annual_increases(january: dt.date) -> dict:
     Idempotent (a subscription that has a row for that January keeps it); billing calls it before
     billing a January."""
     january = dt.date(january.year, 1, 1)
-    december = add_months(january, -1)
+    december = month_after(january, -1)
     high = rule("optional.wage_max", on=january).value
     subs = (
         Subscription.objects.filter(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.exceptions import ServiceError
+from eservices.dates import month_start
 from eservices.selectors import service
 from individuals.models import Individual
 
@@ -64,7 +65,7 @@ def _subscription_context(sub: Subscription | None, today: dt.date) -> dict[str,
     if sub is None:
         return {"subscription": None}
     wages = list(sub.wages.order_by("from_month"))
-    this_month = svc.month_start(today)
+    this_month = month_start(today)
     shown_month = this_month
     if sub.end_month is not None and sub.end_month < this_month:
         shown_month = sub.end_month

@@ -20,8 +20,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import User
+from eservices.dates import month_after, month_start
 from eservices.models import Document, ServiceRequest
-from household.entitlement import add_months, month_start
 from household.models import BankAccountRecord, IdentityRecord, Payment, Pension
 from household.tasks import pay_household_pensions
 
@@ -281,7 +281,7 @@ def test_account_profile_application_acceptance_and_payments(
     req.refresh_from_db()
     assert req.status == "approved"
     pension = Pension.objects.get(request=req)
-    first = add_months(month_start(timezone.localdate()), 1)
+    first = month_after(month_start(timezone.localdate()), 1)
     assert pension.first_month == first
 
     # --- the payment schedule, and the monthly task ---------------------------------------------
